@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatBoost.Api.Auth;
+using ChatBoost.Api.Health;
+using ChatBoost.Api.Http;
+using ChatBoost.Configuration;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace ChatBoost.Api.Hosting;
+
+/// <summary>Builds the API: configuration, Orleans client, JSON, problem details, auth, OpenAPI, health, endpoints.</summary>
+public static class ApiHost
+{
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = EnvironmentVariables.ResolveEnvironmentName(),
+        });
+        builder.Configuration.AddChatBoostEnvironmentVariables();
+        var settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
+        var maxBody = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        if (maxBody is < 1024 or > 64 * 1024 * 1024)
+        {
+            throw new ConfigurationException("MAX_REQUEST_BODY_BYTES must be between 1024 and 67108864.");
+        }
+
+        ConfigureLogging(builder, settings.Debug);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = maxBody;
+        });
+
+        builder.UseOrleansClient(client =>
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConfiguration));
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = settings.Cluster.ServiceId;
+                o.ClusterId = settings.Cluster.ClusterId;
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(settings.Cluster.ResponseTimeoutSeconds));
+            client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(settings.Auth));
+        services.AddSingleton(Options.Create(settings.Cluster));
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(sp => new TokenService(settings.Auth, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenService>>()));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((o, tokens) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = tokens.ValidationParameters();
+            o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync };
+        });
+        services.AddAuthorization();
+
+        services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+        services.AddChatBoostOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapChatBoostOpenApi();
+        app.MapHealthEndpoints();
+        var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>();
+        api.MapAuthEndpoints();
+        return app;
+    }
+
+    /// <summary>The seed's JSON: snake_case names and enum values, no nulls dropped, strict numbers.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.AllowDuplicateProperties = false;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, bool debug)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (debug)
+        {
+            builder.Logging.AddFilter("ChatBoost", LogLevel.Debug);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Diagnostics;
+using ChatBoost.Grains.Interfaces;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace ChatBoost.Api.Http;
+
+/// <summary>
+/// Turns exceptions into problem details: Kestrel's bad-request errors (413 for an oversized body, 400 for
+/// malformed requests) keep their status; an unreachable or slow cluster is a 503 with Retry-After, so a
+/// client (and Meta's webhook delivery) retries; anything else is a logged 500 that reveals nothing.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Classify(exception);
+        if (status >= 500)
+        {
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                logger.LogWarning("Cluster unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.GetType().Name);
+            }
+            else
+            {
+                logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+            }
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static (int Status, string Title, string Detail) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, "Payload too large.", "The request body is larger than this endpoint accepts."),
+        InvalidDataException =>
+            (400, "Bad request.", "The request body could not be read as a form."),
+        BadHttpRequestException bad =>
+            (bad.StatusCode, "Bad request.", "The request could not be read."),
+        SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or ClientNotAvailableException
+            or TimeoutException or ConnectionFailedException or DependencyUnavailableException
+            or OrleansException { InnerException: TimeoutException } =>
+            (503, "Service unavailable.", "The service is temporarily unavailable. Retry shortly."),
+        _ => (500, "Internal server error.", "An unexpected error occurred. It has been logged."),
+    };
+}

@@ -1,0 +1,25 @@
+namespace ChatBoost.Grains.Interfaces.Auth;
+
+/// <summary>
+/// The user registry: registration (e-mail unique, case-insensitive, enforced by a unique index so that
+/// concurrent registrations on any silo yield exactly one winner), look-up by e-mail for login, and the
+/// user lists. A stateless worker: every silo runs local copies; the table is the single source of truth.
+/// </summary>
+[Alias("chatboost.auth.IUserDirectoryGrain")]
+public interface IUserDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Register")]
+    Task<RegistrationResult> RegisterAsync(RegisterUserCommand command);
+
+    /// <summary>The login record of the user with this (normalized) e-mail, or null.</summary>
+    [Alias("FindLogin")]
+    Task<LoginRecord?> FindLoginAsync(string normalizedEmail);
+
+    /// <summary>Users who share at least one organization with <paramref name="userId"/>, by id.</summary>
+    [Alias("ListVisible")]
+    Task<UserPage> ListVisibleToAsync(long userId, int limit, int offset);
+
+    /// <summary>All users, by id (platform administrators only; the API checks).</summary>
+    [Alias("ListAll")]
+    Task<UserPage> ListAllAsync(int limit, int offset);
+}

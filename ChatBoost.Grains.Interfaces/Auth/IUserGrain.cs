@@ -1,0 +1,14 @@
+namespace ChatBoost.Grains.Interfaces.Auth;
+
+/// <summary>
+/// One user, keyed by the integer id from the <c>users</c> sequence. The grain owns its row in the
+/// <c>users</c> table and keeps it in memory; every authenticated request asks it whether the user is
+/// still active, so a deactivation takes effect on the next request.
+/// </summary>
+[Alias("chatboost.auth.IUserGrain")]
+public interface IUserGrain : IGrainWithIntegerKey
+{
+    /// <summary>The user, or null when no user has this id.</summary>
+    [Alias("Get")]
+    Task<UserView?> GetAsync();
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+
+namespace ChatBoost.Configuration;
+
+/// <summary>
+/// The settings both processes need, bound from configuration and validated once at start: a process with
+/// a bad setting refuses to start and says every problem at once.
+/// </summary>
+public sealed record ChatBoostSettings(
+    string DatabaseConnectionString,
+    string RedisConfiguration,
+    ClusterSettings Cluster,
+    AuthOptions Auth,
+    bool Debug)
+{
+    public static ChatBoostSettings Load(IConfiguration configuration, bool isProduction)
+    {
+        var problems = new List<string>();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
+        var cluster = Bind<ClusterSettings>(configuration, ClusterSettings.Section, problems);
+        var auth = Bind<AuthOptions>(configuration, AuthOptions.Section, problems);
+
+        var connectionString = Try(database.GetConnectionString, problems);
+        var redisConfiguration = Try(redis.GetConfiguration, problems);
+        if (string.IsNullOrWhiteSpace(cluster.ServiceId) || string.IsNullOrWhiteSpace(cluster.ClusterId))
+        {
+            problems.Add("ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID must not be empty.");
+        }
+
+        if (cluster.ResponseTimeoutSeconds is < 1 or > 300)
+        {
+            problems.Add("GRAIN_CALL_TIMEOUT_SECONDS must be between 1 and 300.");
+        }
+
+        problems.AddRange(auth.Validate(isProduction));
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException("ChatBoost cannot start:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", problems));
+        }
+
+        return new ChatBoostSettings(connectionString!, redisConfiguration!, cluster, auth, configuration.GetValue("Debug", false));
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> problems)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            // A number or boolean setting that does not parse: say which, without echoing secrets.
+            problems.Add($"A '{section}' setting has a value of the wrong type: {e.InnerException?.Message ?? e.Message}");
+            return new T();
+        }
+    }
+
+    private static string? Try(Func<string> read, List<string> problems)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ConfigurationException e)
+        {
+            problems.Add(e.Message);
+            return null;
+        }
+    }
+}

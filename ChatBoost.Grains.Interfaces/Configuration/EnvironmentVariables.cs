@@ -1,0 +1,71 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatBoost.Configuration;
+
+/// <summary>
+/// The seed's environment variables (SECRET_KEY, DATABASE_URL, REDIS_URL, …) mapped onto configuration keys,
+/// so options classes bind them like any other setting. They are added last, so they win over appsettings.
+/// </summary>
+public static class EnvironmentVariables
+{
+    /// <summary>Environment variable → configuration key. The table is the documentation of every setting.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["DATABASE_URL"] = "Database:Url",
+        ["REDIS_URL"] = "Redis:Url",
+        ["SECRET_KEY"] = "Auth:SecretKey",
+        ["ACCESS_TOKEN_EXPIRE_MINUTES"] = "Auth:AccessTokenExpireMinutes",
+        ["ADMIN_EMAILS"] = "Auth:AdminEmails",
+        ["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = "Auth:LoginMaxFailuresPerAccount",
+        ["LOGIN_MAX_FAILURES_PER_IP"] = "Auth:LoginMaxFailuresPerIp",
+        ["LOGIN_FAILURE_WINDOW_SECONDS"] = "Auth:LoginFailureWindowSeconds",
+        ["BCRYPT_WORK_FACTOR"] = "Auth:BcryptWorkFactor",
+        ["ORLEANS_SERVICE_ID"] = "Cluster:ServiceId",
+        ["ORLEANS_CLUSTER_ID"] = "Cluster:ClusterId",
+        ["GRAIN_CALL_TIMEOUT_SECONDS"] = "Cluster:ResponseTimeoutSeconds",
+        ["SILO_PORT"] = "Silo:Port",
+        ["GATEWAY_PORT"] = "Silo:GatewayPort",
+        ["SILO_ADVERTISED_IP"] = "Silo:AdvertisedIp",
+        ["MAX_REQUEST_BODY_BYTES"] = "Api:MaxRequestBodyBytes",
+        ["DEBUG"] = "Debug",
+    };
+
+    public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>
+        builder.AddInMemoryCollection(Read(Environment.GetEnvironmentVariables()));
+
+    public static Dictionary<string, string?> Read(IDictionary environment)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, key) in Map)
+        {
+            if (environment[variable] is string value && value.Length > 0)
+            {
+                values[key] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The host environment name from the seed's <c>ENVIRONMENT</c> (development, production, test), else
+    /// DOTNET_ENVIRONMENT / ASPNETCORE_ENVIRONMENT, else Production — the safe default for a server.
+    /// </summary>
+    public static string ResolveEnvironmentName(IDictionary environment)
+    {
+        var raw = environment["ENVIRONMENT"] as string
+            ?? environment["DOTNET_ENVIRONMENT"] as string
+            ?? environment["ASPNETCORE_ENVIRONMENT"] as string;
+        return raw?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "prod" or "production" => "Production",
+            "dev" or "development" or "local" => "Development",
+            "test" or "testing" => "Test",
+            "staging" => "Staging",
+            var other => char.ToUpperInvariant(other[0]) + other[1..],
+        };
+    }
+
+    public static string ResolveEnvironmentName() => ResolveEnvironmentName(Environment.GetEnvironmentVariables());
+}

@@ -1,0 +1,34 @@
+using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Interfaces.Auth;
+using ChatBoost.Grains.Interfaces.Organizations;
+using Dapper;
+
+namespace ChatBoost.Grains.Auth;
+
+/// <summary>
+/// A user. Its durable state is its row in <c>users</c> (written by the directory at registration, where the
+/// unique index on the normalized e-mail decides races); the grain reads it once on activation and serves it
+/// from memory. On activation it also makes sure the personal organization exists, which repairs a
+/// registration that stopped between the insert and the organization's creation.
+/// </summary>
+public sealed class UserGrain(Database database) : Grain, IUserGrain
+{
+    private UserView? _user;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserRow.Columns} FROM users WHERE id = @Id",
+            new { Id = this.GetPrimaryKeyLong() },
+            cancellationToken: cancellationToken));
+        _user = row?.ToView();
+        if (_user is not null)
+        {
+            await GrainFactory.GetGrain<IOrganizationGrain>(_user.PersonalOrganizationId)
+                .EnsurePersonalAsync(_user.Id, PersonalOrganizationName.For(_user));
+        }
+    }
+
+    public Task<UserView?> GetAsync() => Task.FromResult(_user);
+}

@@ -1,0 +1,99 @@
+using System.Data.Common;
+using System.Net;
+using ChatBoost.Configuration;
+using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Organizations;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace ChatBoost.Silo.Hosting;
+
+/// <summary>Builds the silo host: configuration, Redis clustering, ADO.NET storage and reminders, services.</summary>
+public static class SiloHost
+{
+    public const string StorageProviderName = "Default";
+    public const string AdoNetInvariant = "Npgsql";
+
+    public static IHost Build(string[] args, out ChatBoostSettings settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            EnvironmentName = EnvironmentVariables.ResolveEnvironmentName(),
+        });
+        builder.Configuration.AddChatBoostEnvironmentVariables();
+        settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
+        var endpoints = SiloEndpointSettings.Load(builder.Configuration);
+
+        ConfigureLogging(builder, settings.Debug);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        AddChatBoostServices(builder.Services, settings);
+
+        var connectionString = settings.DatabaseConnectionString;
+        var redisConfiguration = settings.RedisConfiguration;
+        var cluster = settings.Cluster;
+        builder.UseOrleans(silo =>
+        {
+            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = cluster.ServiceId;
+                o.ClusterId = cluster.ClusterId;
+            });
+            if (string.IsNullOrWhiteSpace(endpoints.AdvertisedIp))
+            {
+                silo.ConfigureEndpoints(endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedIp), endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            silo.AddAdoNetGrainStorage(StorageProviderName, o =>
+            {
+                o.Invariant = AdoNetInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = AdoNetInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
+        });
+
+        return builder.Build();
+    }
+
+    /// <summary>The services grains depend on. Shared with the grain tests' silo configuration.</summary>
+    public static void AddChatBoostServices(IServiceCollection services, ChatBoostSettings settings)
+    {
+        // Orleans' ADO.NET providers find the driver by its invariant name.
+        DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.DatabaseConnectionString));
+        services.AddSingleton<Database>();
+        services.AddSingleton<OrganizationProjection>();
+        services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (debug)
+        {
+            builder.Logging.AddFilter("ChatBoost", LogLevel.Debug);
+        }
+    }
+}

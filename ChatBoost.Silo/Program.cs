@@ -1,0 +1,34 @@
+using ChatBoost.Configuration;
+using ChatBoost.Silo.Hosting;
+using ChatBoost.Silo.Migrations;
+
+// ChatBoost silo: hosts the grains. `ChatBoost.Silo` runs the silo (applying migrations first);
+// `ChatBoost.Silo migrate` applies the migrations and exits.
+try
+{
+    var command = args.FirstOrDefault();
+    if (command is not (null or "run" or "migrate") && !command.StartsWith('-'))
+    {
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Usage: ChatBoost.Silo [run|migrate]");
+        return 64;
+    }
+
+    using var host = SiloHost.Build(args.Where(a => a is not ("run" or "migrate")).ToArray(), out var settings);
+    var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBoost.Silo");
+    var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+    var applied = await MigrationRunner.ApplyAsync(settings.DatabaseConnectionString, logger, lifetime.ApplicationStopping);
+    logger.LogInformation("Database schema is up to date ({Count} migration(s) applied now).", applied.Count);
+    if (command == "migrate")
+    {
+        return 0;
+    }
+
+    await host.RunAsync();
+    return 0;
+}
+catch (ConfigurationException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
