@@ -17,8 +17,17 @@ try
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBoost.Silo");
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 
-    var applied = await MigrationRunner.ApplyAsync(settings.DatabaseConnectionString, logger, lifetime.ApplicationStopping);
-    logger.LogInformation("Database schema is up to date ({Count} migration(s) applied now).", applied.Count);
+    try
+    {
+        await MigrationRunner.ApplyAsync(settings.DatabaseConnectionString, logger, lifetime.ApplicationStopping);
+    }
+    catch (Exception e) when (e is MigrationChecksumMismatchException or Npgsql.NpgsqlException or TimeoutException)
+    {
+        // The schema cannot be brought up to date: starting grains on it would fail later and worse.
+        logger.LogCritical("Database migration failed; the silo does not start: {Reason}", e.Message);
+        return 3;
+    }
+
     if (command == "migrate")
     {
         return 0;
