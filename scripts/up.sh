@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions below run from traps / are hooks
+# scripts/up.sh — run the whole ChatBoost system (PostgreSQL, Redis, one Orleans
+# silo, the API) in the foreground on a Debian/Ubuntu machine with the .NET 10 SDK.
+#
+#   bash scripts/up.sh            # Ctrl-C (or SIGTERM) stops everything it started
+#
+# Environment (all optional):
+#   DATABASE_URL / REDIS_URL  use these external servers instead of private ones
+#   DATA_DIR     private data, secrets and logs            (default: <repo>/.data)
+#   PG_PORT      private PostgreSQL port (127.0.0.1)         (default: 55432)
+#   REDIS_PORT   private Redis port (127.0.0.1)              (default: 56379)
+#   API_PORT     API port (0.0.0.0)                          (default: 8000)
+#   SILO_PORT / GATEWAY_PORT / SILO_ADVERTISED_IP            (default: 11111 / 30000 / 127.0.0.1)
+#   SECRET_KEY   JWT secret; if unset one is generated once into $DATA_DIR/secret_key
+#   ENVIRONMENT  development | production | test             (default: development)
+#   ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID                  (default: chatboost / chatboost-dev)
+#   READY_TIMEOUT seconds to wait for /health/ready          (default: 180)
+#
+# Data survives restarts (the same DATA_DIR is reused); running it again is safe.
+set -euo pipefail
+
+ORIG_PWD=$PWD
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=scripts/lib/services.sh
+. "$ROOT/scripts/lib/services.sh"
+
+T0=$SECONDS
+
+# ----------------------------------------------------------- configuration ----
+DATA_DIR=${DATA_DIR:-$ROOT/.data}
+case "$DATA_DIR" in /*) ;; *) DATA_DIR="$ORIG_PWD/$DATA_DIR" ;; esac
+PG_PORT=${PG_PORT:-55432}
+REDIS_PORT=${REDIS_PORT:-56379}
+API_PORT=${API_PORT:-8000}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
+CONFIG=Release
+TFM=net10.0
+SILO_DIR="$ROOT/ChatBoost.Silo/bin/$CONFIG/$TFM"
+API_DIR="$ROOT/ChatBoost.Api/bin/$CONFIG/$TFM"
+LOG_DIR="$DATA_DIR/logs"
+PG_DATA="$DATA_DIR/postgres"
+REDIS_DIR="$DATA_DIR/redis"
+
+export ENVIRONMENT=${ENVIRONMENT:-development}
+case "$ENVIRONMENT" in
+    development) aspenv=Development ;;
+    production)  aspenv=Production ;;
+    test)        aspenv=Test ;;
+    *) cb_die "ENVIRONMENT must be development, production or test (got '$ENVIRONMENT')" ;;
+esac
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-$aspenv}
+export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-$aspenv}
+export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-chatboost}
+export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-chatboost-dev}
+export SILO_PORT=${SILO_PORT:-11111}
+export GATEWAY_PORT=${GATEWAY_PORT:-30000}
+export SILO_ADVERTISED_IP=${SILO_ADVERTISED_IP:-127.0.0.1}
+cb_dotnet_env
+
+command -v dotnet >/dev/null 2>&1 || cb_die "dotnet not found; install the .NET 10 SDK"
+
+# ----------------------------------------------------- state & cleanup ----
+STARTED_PG=0
+STARTED_REDIS=0
+SILO_PID=""
+API_PID=""
+OWN_PIDFILE=0
+
+# >>> HOOK: extra services ----------------------------------------------------
+# A later issue starts a fake WhatsApp Graph API (sandbox mode) here and exports
+# whatever the silo/API need to reach it. Called after PostgreSQL/Redis are up
+# and before migrations/silo/API start. Anything started here must be stopped
+# in stop_extra_services (called first on exit).
+start_extra_services() {
+    :
+}
+stop_extra_services() {
+    :
+}
+# <<< HOOK: extra services ----------------------------------------------------
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    trap '' INT TERM          # a second Ctrl-C must not abort the cleanup half-way
+    echo >&2
+    cb_log "shutting down..."
+    cb_kill_child_group || true          # an interrupted build / migration
+    stop_extra_services || true
+    cb_stop_pid "$API_PID" "API" 20 group || true
+    cb_stop_pid "$SILO_PID" "silo" 40 group || true
+    if [ "$STARTED_REDIS" -eq 1 ]; then cb_redis_stop "$REDIS_DIR" "$REDIS_PORT" || true; fi
+    if [ "$STARTED_PG" -eq 1 ]; then cb_pg_stop "$PG_DATA" || true; fi
+    if [ "$OWN_PIDFILE" -eq 1 ]; then rm -f "$DATA_DIR/up.pid"; fi
+    cb_log "stopped (exit $rc)"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_logs() {
+    local f
+    for f in "$@"; do
+        [ -s "$f" ] || continue
+        echo "----- last 40 lines of $f -----" >&2
+        tail -n 40 "$f" >&2
+    done
+}
+
+# -------------------------------------------------------------- data dir ----
+mkdir -p "$DATA_DIR" "$LOG_DIR"
+DATA_DIR=$(readlink -f "$DATA_DIR"); LOG_DIR="$DATA_DIR/logs"; PG_DATA="$DATA_DIR/postgres"; REDIS_DIR="$DATA_DIR/redis"
+
+# One up.sh per data dir.
+if [ -f "$DATA_DIR/up.pid" ]; then
+    other=$(cat "$DATA_DIR/up.pid" 2>/dev/null || true)
+    if [[ "$other" =~ ^[0-9]+$ ]] && [ "$other" != "$$" ] && kill -0 "$other" 2>/dev/null \
+        && grep -q 'up\.sh' "/proc/$other/cmdline" 2>/dev/null; then
+        cb_die "scripts/up.sh is already running with DATA_DIR=$DATA_DIR (pid $other)"
+    fi
+fi
+echo $$ >"$DATA_DIR/up.pid"
+OWN_PIDFILE=1
+
+# The ports we will bind must be free (checked before anything slow happens).
+cb_require_free_port "$API_PORT" "the API" API_PORT
+cb_require_free_port "$SILO_PORT" "the silo" SILO_PORT
+cb_require_free_port "$GATEWAY_PORT" "the silo gateway" GATEWAY_PORT
+
+# -------------------------------------------------------- infrastructure ----
+need=()
+[ -n "${DATABASE_URL:-}" ] || need+=(postgres)
+[ -n "${REDIS_URL:-}" ] || need+=(redis)
+if [ "${#need[@]}" -gt 0 ]; then cb_ensure_packages "${need[@]}"; fi
+
+if [ -z "${SECRET_KEY:-}" ]; then
+    if [ ! -s "$DATA_DIR/secret_key" ]; then
+        cb_log "generating SECRET_KEY into $DATA_DIR/secret_key"
+        (umask 077; head -c 64 /dev/urandom | base64 -w0 >"$DATA_DIR/secret_key")
+    fi
+    chmod 600 "$DATA_DIR/secret_key"
+    SECRET_KEY=$(cat "$DATA_DIR/secret_key")
+fi
+export SECRET_KEY
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    if [ ! -s "$DATA_DIR/pg.password" ]; then
+        (umask 077; cb_random_hex 24 >"$DATA_DIR/pg.password")
+    fi
+    chmod 600 "$DATA_DIR/pg.password"
+    pg_password=$(cat "$DATA_DIR/pg.password")
+    cb_pg_start "$PG_DATA" "$PG_PORT" app "$LOG_DIR/postgres.log"
+    STARTED_PG=1      # started now or left over from a crashed run: ours to stop
+    cb_pg_ensure_app_db "$PG_DATA" "$PG_PORT" chatboost chatboost "$pg_password"
+    export DATABASE_URL="postgresql://chatboost:${pg_password}@127.0.0.1:${PG_PORT}/chatboost"
+    DB_DESC="private PostgreSQL 127.0.0.1:$PG_PORT (data $PG_DATA, password in $DATA_DIR/pg.password)"
+else
+    export DATABASE_URL
+    DB_DESC="external DATABASE_URL"
+fi
+
+if [ -z "${REDIS_URL:-}" ]; then
+    cb_redis_start "$REDIS_DIR" "$REDIS_PORT" app
+    STARTED_REDIS=1
+    export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+    REDIS_DESC="private Redis 127.0.0.1:$REDIS_PORT (AOF in $REDIS_DIR)"
+else
+    export REDIS_URL
+    REDIS_DESC="external REDIS_URL"
+fi
+
+start_extra_services
+
+# ------------------------------------------------------------------ build ----
+T_BUILD=$SECONDS
+cb_log "dotnet build ChatBoost.sln -c $CONFIG"
+cb_run dotnet build "$ROOT/ChatBoost.sln" -c "$CONFIG" -nologo -v:q -clp:NoSummary >"$LOG_DIR/build.log" 2>&1 \
+    || { grep -E ': (error|warning) ' "$LOG_DIR/build.log" | sort -u | head -n 40 >&2 || tail -n 40 "$LOG_DIR/build.log" >&2
+         cb_die "build failed (full output: $LOG_DIR/build.log)"; }
+BUILD_SECS=$((SECONDS - T_BUILD))
+[ -f "$SILO_DIR/ChatBoost.Silo.dll" ] || cb_die "missing $SILO_DIR/ChatBoost.Silo.dll after build"
+[ -f "$API_DIR/ChatBoost.Api.dll" ] || cb_die "missing $API_DIR/ChatBoost.Api.dll after build"
+
+# ------------------------------------------------------------- migrations ----
+cb_log "applying database migrations"
+cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 2>&1 \
+    || { show_logs "$LOG_DIR/migrate.log"; cb_die "migrations failed (log: $LOG_DIR/migrate.log)"; }
+
+# -------------------------------------------------------------- processes ----
+for f in silo api; do
+    if [ -f "$LOG_DIR/$f.log" ]; then mv -f "$LOG_DIR/$f.log" "$LOG_DIR/$f.log.1"; fi
+done
+
+# setsid: Ctrl-C reaches only this script, which then stops API -> silo -> Redis -> PostgreSQL in order.
+# cwd = the output dir so each process finds its appsettings*.json (content root).
+cb_log "starting silo (silo port $SILO_PORT, gateway $GATEWAY_PORT)"
+(cd "$SILO_DIR" && exec setsid dotnet ChatBoost.Silo.dll) >"$LOG_DIR/silo.log" 2>&1 </dev/null &
+SILO_PID=$!
+
+cb_log "starting API on port $API_PORT"
+(cd "$API_DIR" && ASPNETCORE_URLS="http://0.0.0.0:$API_PORT" exec setsid dotnet ChatBoost.Api.dll) \
+    >"$LOG_DIR/api.log" 2>&1 </dev/null &
+API_PID=$!
+
+READY_URL="http://127.0.0.1:$API_PORT/health/ready"
+cb_log "waiting for $READY_URL (timeout ${READY_TIMEOUT}s)"
+deadline=$((SECONDS + READY_TIMEOUT))
+status=000
+while :; do
+    status=$(cb_http_status "$READY_URL")
+    [ "$status" = 200 ] && break
+    kill -0 "$SILO_PID" 2>/dev/null || { show_logs "$LOG_DIR/silo.log"; cb_die "the silo exited during startup (log: $LOG_DIR/silo.log)"; }
+    kill -0 "$API_PID" 2>/dev/null || { show_logs "$LOG_DIR/api.log"; cb_die "the API exited during startup (log: $LOG_DIR/api.log)"; }
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        show_logs "$LOG_DIR/silo.log" "$LOG_DIR/api.log"
+        cb_die "not ready after ${READY_TIMEOUT}s: $READY_URL answered HTTP $status"
+    fi
+    sleep 1
+done
+READY_SECS=$((SECONDS - T0))
+
+cat <<EOF
+
+  ChatBoost is up (ready in ${READY_SECS}s, of which build ${BUILD_SECS}s)   ENVIRONMENT=$ENVIRONMENT
+    API           http://127.0.0.1:$API_PORT/
+    Swagger UI    http://127.0.0.1:$API_PORT/docs
+    ReDoc         http://127.0.0.1:$API_PORT/redoc
+    Readiness     $READY_URL
+    Database      $DB_DESC
+    Redis         $REDIS_DESC
+    Logs          $LOG_DIR/silo.log
+                  $LOG_DIR/api.log
+    Silo pid $SILO_PID, API pid $API_PID.  Press Ctrl-C to stop everything.
+
+EOF
+
+# Foreground: return when either process exits (or a signal triggers cleanup).
+set +e
+wait -n "$SILO_PID" "$API_PID"
+rc=$?
+set -e
+if ! kill -0 "$SILO_PID" 2>/dev/null; then
+    show_logs "$LOG_DIR/silo.log"; cb_log "the silo exited unexpectedly (exit $rc)"
+else
+    show_logs "$LOG_DIR/api.log"; cb_log "the API exited unexpectedly (exit $rc)"
+fi
+exit 1
