@@ -129,7 +129,7 @@ public static class AuthEndpoints
 
         var caller = CurrentUser.Get(context);
         var directory = cluster.GetGrain<IUserDirectoryGrain>(0);
-        var page = options.Value.GetAdminEmails().Contains(EmailAddress.Normalize(caller.Email))
+        var page = Organizations.PlatformAdmins.IsAdmin(options.Value, caller)
             ? await directory.ListAllAsync(paging.Limit, paging.Offset)
             : await directory.ListVisibleToAsync(caller.Id, paging.Limit, paging.Offset);
         context.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);

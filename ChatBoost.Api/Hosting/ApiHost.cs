@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
+using ChatBoost.Api.Organizations;
 using ChatBoost.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -58,6 +59,8 @@ public static class ApiHost
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
+        services.AddSingleton(SmtpOptions.Load(builder.Configuration));
+        services.AddSingleton<InvitationMailer>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton(sp => new TokenService(settings.Auth, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenService>>()));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -82,6 +85,8 @@ public static class ApiHost
         app.MapHealthEndpoints();
         var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>();
         api.MapAuthEndpoints();
+        api.MapTeamEndpoints();
+        api.MapPlatformAdminEndpoints();
         return app;
     }
 
@@ -106,6 +111,7 @@ public static class ApiHost
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         if (debug)
         {

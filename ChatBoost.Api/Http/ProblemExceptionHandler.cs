@@ -20,11 +20,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
                 context.Response.Headers.RetryAfter = "5";
-                logger.LogWarning("Cluster unavailable for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.GetType().Name);
+                logger.LogWarning("Cluster unavailable for {Endpoint}: {Error}", EndpointName(context), exception.GetType().Name);
             }
             else
             {
-                logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+                logger.LogError(exception, "Unhandled error for {Endpoint}", EndpointName(context));
             }
         }
 
@@ -36,6 +36,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>The route pattern, not the path: paths can carry secrets (invitation tokens).</summary>
+    private static string EndpointName(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.DisplayName ?? context.Request.Method + " (no endpoint)";
 
     private static (int Status, string Title, string Detail) Classify(Exception exception) => exception switch
     {

@@ -15,6 +15,10 @@ public interface IUserDirectoryGrain : IGrainWithIntegerKey
     [Alias("FindLogin")]
     Task<LoginRecord?> FindLoginAsync(string normalizedEmail);
 
+    /// <summary>The id of the user with this (normalized) e-mail, or null.</summary>
+    [Alias("FindId")]
+    Task<long?> FindUserIdAsync(string normalizedEmail);
+
     /// <summary>Users who share at least one organization with <paramref name="userId"/>, by id.</summary>
     [Alias("ListVisible")]
     Task<UserPage> ListVisibleToAsync(long userId, int limit, int offset);

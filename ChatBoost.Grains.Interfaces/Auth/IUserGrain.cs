@@ -11,4 +11,8 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>The user, or null when no user has this id.</summary>
     [Alias("Get")]
     Task<UserView?> GetAsync();
+
+    /// <summary>Activates or deactivates the user; a deactivated user's tokens stop working on the next request.</summary>
+    [Alias("SetActive")]
+    Task<UserView?> SetActiveAsync(bool isActive);
 }

@@ -29,6 +29,14 @@ public static class EnvironmentVariables
         ["SILO_ADVERTISED_IP"] = "Silo:AdvertisedIp",
         ["MAX_REQUEST_BODY_BYTES"] = "Api:MaxRequestBodyBytes",
         ["DEBUG"] = "Debug",
+        ["SMTP_HOST"] = "Smtp:Host",
+        ["SMTP_PORT"] = "Smtp:Port",
+        ["SMTP_USERNAME"] = "Smtp:Username",
+        ["SMTP_PASSWORD"] = "Smtp:Password",
+        ["SMTP_FROM"] = "Smtp:From",
+        ["SMTP_SECURITY"] = "Smtp:Security",
+        ["PUBLIC_BASE_URL"] = "Smtp:PublicBaseUrl",
+        ["INVITATION_EXPIRE_DAYS"] = "Smtp:InvitationExpireDays",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

@@ -1,9 +1,12 @@
 namespace ChatBoost.Grains.Interfaces.Organizations;
 
 /// <summary>
-/// One organization, keyed by the integer id from the <c>organizations</c> sequence: its profile and its
-/// members with their roles. Its state is the write model; the <c>organizations</c> and
-/// <c>organization_members</c> tables are projections of it for lists and joins.
+/// One organization, keyed by the integer id from the <c>organizations_id_seq</c> sequence: its profile, its
+/// members with their roles, its pending invitations (token hashes only) and the ids of the resources it
+/// owns. Its state is the write model; the <c>organizations</c>, <c>organization_members</c> and
+/// <c>organization_invitations</c> tables are projections of it for lists, joins and look-ups.
+/// Commands take the acting user's id and apply the role rules against the grain's own membership, so the
+/// rules hold atomically whatever the caller checked before.
 /// </summary>
 [Alias("chatboost.organizations.IOrganizationGrain")]
 public interface IOrganizationGrain : IGrainWithIntegerKey
@@ -15,6 +18,10 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     [Alias("EnsurePersonal")]
     Task<OrganizationView> EnsurePersonalAsync(long ownerUserId, string name);
 
+    /// <summary>Creates a (non-personal) organization owned by <paramref name="creatorUserId"/>.</summary>
+    [Alias("Create")]
+    Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description);
+
     /// <summary>The organization, or null when it does not exist (or was deleted).</summary>
     [Alias("Get")]
     Task<OrganizationView?> GetAsync();
@@ -22,4 +29,40 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     /// <summary>The user's role here, or null when the user is not a member (or the organization does not exist).</summary>
     [Alias("GetRole")]
     Task<OrganizationRole?> GetRoleAsync(long userId);
+
+    [Alias("Update")]
+    Task<CommandResult<OrganizationView>> UpdateAsync(long actorUserId, string? name, string? description);
+
+    /// <summary>Deletes the organization (owners only): nobody has access to it or anything it owns afterwards.</summary>
+    [Alias("Delete")]
+    Task<CommandResult<bool>> DeleteAsync(long actorUserId);
+
+    [Alias("GetMembers")]
+    Task<IReadOnlyList<MemberView>> GetMembersAsync();
+
+    [Alias("AddMember")]
+    Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role);
+
+    [Alias("ChangeRole")]
+    Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role);
+
+    /// <summary>Removes a member; a member may also remove themselves (leave). The last owner cannot go.</summary>
+    [Alias("RemoveMember")]
+    Task<CommandResult<bool>> RemoveMemberAsync(long actorUserId, long userId);
+
+    [Alias("Invite")]
+    Task<CommandResult<InvitationView>> InviteAsync(CreateInvitationCommand command);
+
+    [Alias("GetPendingInvitations")]
+    Task<IReadOnlyList<InvitationView>> GetPendingInvitationsAsync();
+
+    /// <summary>Accepts the invitation whose token hashes to <paramref name="tokenHash"/>, for the user with that e-mail.</summary>
+    [Alias("AcceptInvitation")]
+    Task<CommandResult<MemberView>> AcceptInvitationAsync(string tokenHash, long userId, string normalizedEmail);
+
+    [Alias("RevokeInvitation")]
+    Task<CommandResult<bool>> RevokeInvitationAsync(long actorUserId, long invitationId);
+
+    [Alias("GetStats")]
+    Task<OrganizationStats?> GetStatsAsync();
 }

@@ -53,6 +53,13 @@ public sealed class UserDirectoryGrain(Database database) : Grain, IUserDirector
             new { Email = normalizedEmail });
     }
 
+    public async Task<long?> FindUserIdAsync(string normalizedEmail)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM users WHERE email_normalized = @Email", new { Email = normalizedEmail });
+    }
+
     public async Task<UserPage> ListVisibleToAsync(long userId, int limit, int offset)
     {
         // Members of the organizations the caller belongs to (the caller included), deleted organizations aside.

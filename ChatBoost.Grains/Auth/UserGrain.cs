@@ -31,4 +31,19 @@ public sealed class UserGrain(Database database) : Grain, IUserGrain
     }
 
     public Task<UserView?> GetAsync() => Task.FromResult(_user);
+
+    public async Task<UserView?> SetActiveAsync(bool isActive)
+    {
+        if (_user is null || _user.IsActive == isActive)
+        {
+            return _user;
+        }
+
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE users SET is_active = @IsActive, updated_at = now() WHERE id = @Id",
+            new { IsActive = isActive, _user.Id });
+        _user = _user with { IsActive = isActive };
+        return _user;
+    }
 }

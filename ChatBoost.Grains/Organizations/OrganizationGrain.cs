@@ -1,4 +1,7 @@
+using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Organizations;
+using Dapper;
 
 namespace ChatBoost.Grains.Organizations;
 
@@ -6,54 +9,304 @@ namespace ChatBoost.Grains.Organizations;
 public sealed class OrganizationGrain(
     [PersistentState("organization", "Default")] IPersistentState<OrganizationState> state,
     OrganizationProjection projection,
+    Database database,
     TimeProvider time) : Grain, IOrganizationGrain
 {
+    /// <summary>More pending invitations than this is a mistake or abuse.</summary>
+    public const int MaxPendingInvitations = 200;
+
+    /// <summary>Closed invitations are kept in state this long, then only in the table.</summary>
+    private static readonly TimeSpan ClosedInvitationRetention = TimeSpan.FromDays(30);
+
     private long Id => this.GetPrimaryKeyLong();
+
+    private OrganizationState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The projection is idempotent; re-running it here repairs one that failed after a state write.
-        if (state.State.Exists)
+        if (S.Exists)
         {
-            await projection.SaveAsync(Id, state.State, cancellationToken);
+            await projection.SaveAsync(Id, S, cancellationToken);
         }
     }
 
     public async Task<OrganizationView> EnsurePersonalAsync(long ownerUserId, string name)
     {
-        var current = state.State;
-        if (current.Exists)
+        if (S.Exists)
         {
-            if (!current.IsPersonal || current.CreatedBy != ownerUserId)
+            if (!S.IsPersonal || S.CreatedBy != ownerUserId)
             {
-                throw new InvalidOperationException($"Organization {Id} already exists and is not the personal organization of user {ownerUserId}.");
+                throw new InvalidOperationException($"Organization {Id} exists and is not the personal organization of user {ownerUserId}.");
             }
 
-            return ToView(current);
+            return ToView();
+        }
+
+        Initialize(ownerUserId, name, null, isPersonal: true);
+        await SaveAsync();
+        return ToView();
+    }
+
+    public async Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description)
+    {
+        if (S.Exists)
+        {
+            return CommandResult.Fail<OrganizationView>(CommandStatus.Conflict, "Organization already exists.");
+        }
+
+        Initialize(creatorUserId, name, description, isPersonal: false);
+        await SaveAsync();
+        return CommandResult.Ok(ToView());
+    }
+
+    public Task<OrganizationView?> GetAsync() => Task.FromResult(S.IsLive ? ToView() : null);
+
+    public Task<OrganizationRole?> GetRoleAsync(long userId) =>
+        Task.FromResult(S.IsLive && S.Members.TryGetValue(userId, out var member) ? member.Role : (OrganizationRole?)null);
+
+    public async Task<CommandResult<OrganizationView>> UpdateAsync(long actorUserId, string? name, string? description)
+    {
+        if (MembershipRules.CheckPermission<OrganizationView>(S, actorUserId, Permissions.OrganizationUpdate) is { } refused)
+        {
+            return refused;
+        }
+
+        S.Name = name ?? S.Name;
+        S.Description = description ?? S.Description;
+        S.UpdatedAt = time.GetUtcNow();
+        await SaveAsync();
+        return CommandResult.Ok(ToView());
+    }
+
+    public async Task<CommandResult<bool>> DeleteAsync(long actorUserId)
+    {
+        if (MembershipRules.CheckPermission<bool>(S, actorUserId, Permissions.OrganizationDelete) is { } refused)
+        {
+            return refused;
         }
 
         var now = time.GetUtcNow();
-        current.Exists = true;
-        current.Name = name;
-        current.IsPersonal = true;
-        current.CreatedBy = ownerUserId;
-        current.CreatedAt = now;
-        current.Members[ownerUserId] = new MemberRecord(OrganizationRole.Owner, now);
-        await state.WriteStateAsync();
-        await projection.SaveAsync(Id, current);
-        return ToView(current);
+        S.DeletedAt = now;
+        foreach (var invitation in S.Invitations.Values.Where(i => i.Status == InvitationStatus.Pending).ToList())
+        {
+            S.Invitations[invitation.Id] = invitation with { Status = InvitationStatus.Revoked, ClosedAt = now };
+        }
+
+        await SaveAsync();
+        return CommandResult.Ok(true);
     }
 
-    public Task<OrganizationView?> GetAsync() =>
-        Task.FromResult<OrganizationView?>(IsLive(state.State) ? ToView(state.State) : null);
+    public Task<IReadOnlyList<MemberView>> GetMembersAsync() =>
+        Task.FromResult<IReadOnlyList<MemberView>>(S.IsLive
+            ? [.. S.Members.OrderBy(m => m.Value.JoinedAt).Select(m => new MemberView(m.Key, m.Value.Role, m.Value.JoinedAt))]
+            : []);
 
-    public Task<OrganizationRole?> GetRoleAsync(long userId) =>
-        Task.FromResult(IsLive(state.State) && state.State.Members.TryGetValue(userId, out var member)
-            ? member.Role
-            : (OrganizationRole?)null);
+    public async Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role)
+    {
+        if ((MembershipRules.CheckPermission<MemberView>(S, actorUserId, Permissions.MembersManage)
+             ?? MembershipRules.CheckGrant<MemberView>(S, actorUserId, role)) is { } refused)
+        {
+            return refused;
+        }
 
-    private static bool IsLive(OrganizationState s) => s.Exists && s.DeletedAt is null;
+        if (S.Members.ContainsKey(userId))
+        {
+            return CommandResult.Fail<MemberView>(CommandStatus.Conflict, "The user is already a member.");
+        }
 
-    private OrganizationView ToView(OrganizationState s) =>
-        new(Id, s.Name, s.IsPersonal, s.CreatedBy, s.CreatedAt, s.Members.Count);
+        var member = new MemberRecord(role, time.GetUtcNow());
+        S.Members[userId] = member;
+        await SaveAsync();
+        return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
+    }
+
+    public async Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role)
+    {
+        if (MembershipRules.CheckChangeRole<MemberView>(S, actorUserId, userId, role) is { } refused)
+        {
+            return refused;
+        }
+
+        var member = S.Members[userId] with { Role = role };
+        S.Members[userId] = member;
+        await SaveAsync();
+        return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
+    }
+
+    public async Task<CommandResult<bool>> RemoveMemberAsync(long actorUserId, long userId)
+    {
+        if (MembershipRules.CheckRemove<bool>(S, actorUserId, userId) is { } refused)
+        {
+            return refused;
+        }
+
+        S.Members.Remove(userId);
+        await SaveAsync();
+        return CommandResult.Ok(true);
+    }
+
+    public async Task<CommandResult<InvitationView>> InviteAsync(CreateInvitationCommand command)
+    {
+        if ((MembershipRules.CheckPermission<InvitationView>(S, command.ActorUserId, Permissions.MembersManage)
+             ?? MembershipRules.CheckGrant<InvitationView>(S, command.ActorUserId, command.Role)) is { } refused)
+        {
+            return refused;
+        }
+
+        var now = time.GetUtcNow();
+        var pending = S.Invitations.Values.Where(i => i.StatusAt(now) == InvitationStatus.Pending).ToList();
+        if (pending.Count >= MaxPendingInvitations)
+        {
+            return CommandResult.Fail<InvitationView>(CommandStatus.Conflict, $"At most {MaxPendingInvitations} invitations may be pending; revoke some first.");
+        }
+
+        // Inviting the same address again replaces its pending invitation (a "resend"): one valid link per address.
+        foreach (var previous in pending.Where(i => i.Email == command.Email))
+        {
+            S.Invitations[previous.Id] = previous with { Status = InvitationStatus.Revoked, ClosedAt = now };
+        }
+
+        var id = await NextInvitationIdAsync();
+        var invitation = new InvitationRecord(id, command.Email, command.Role, command.TokenHash, command.ActorUserId, now, now + command.ValidFor, InvitationStatus.Pending);
+        S.Invitations[id] = invitation;
+        PruneClosedInvitations(now);
+        await SaveAsync();
+        return CommandResult.Ok(ToView(invitation, now));
+    }
+
+    public Task<IReadOnlyList<InvitationView>> GetPendingInvitationsAsync()
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult<IReadOnlyList<InvitationView>>(S.IsLive
+            ? [.. S.Invitations.Values.Where(i => i.StatusAt(now) == InvitationStatus.Pending).OrderBy(i => i.Id).Select(i => ToView(i, now))]
+            : []);
+    }
+
+    public async Task<CommandResult<MemberView>> AcceptInvitationAsync(string tokenHash, long userId, string normalizedEmail)
+    {
+        var now = time.GetUtcNow();
+        var invitation = S.Invitations.Values.FirstOrDefault(i => i.TokenHash == tokenHash);
+        if (!S.IsLive || invitation is null)
+        {
+            return CommandResult.Fail<MemberView>(CommandStatus.NotFound, "Invitation not found.");
+        }
+
+        switch (invitation.StatusAt(now))
+        {
+            case InvitationStatus.Accepted:
+                return CommandResult.Fail<MemberView>(CommandStatus.Conflict, "This invitation has already been used.");
+            case InvitationStatus.Revoked:
+                return CommandResult.Fail<MemberView>(CommandStatus.Gone, "This invitation has been revoked.");
+            case InvitationStatus.Expired:
+                return CommandResult.Fail<MemberView>(CommandStatus.Gone, "This invitation has expired.");
+        }
+
+        if (invitation.Email != normalizedEmail)
+        {
+            return CommandResult.Fail<MemberView>(CommandStatus.Forbidden, "This invitation was sent to another e-mail address.");
+        }
+
+        if (S.Members.ContainsKey(userId))
+        {
+            return CommandResult.Fail<MemberView>(CommandStatus.Conflict, "You are already a member of this organization.");
+        }
+
+        var member = new MemberRecord(invitation.Role, now);
+        S.Members[userId] = member;
+        S.Invitations[invitation.Id] = invitation with { Status = InvitationStatus.Accepted, AcceptedBy = userId, ClosedAt = now };
+        await SaveAsync();
+        return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
+    }
+
+    public async Task<CommandResult<bool>> RevokeInvitationAsync(long actorUserId, long invitationId)
+    {
+        if (MembershipRules.CheckPermission<bool>(S, actorUserId, Permissions.MembersManage) is { } refused)
+        {
+            return refused;
+        }
+
+        var now = time.GetUtcNow();
+        if (!S.Invitations.TryGetValue(invitationId, out var invitation))
+        {
+            return CommandResult.Fail<bool>(CommandStatus.NotFound, "Invitation not found.");
+        }
+
+        if (invitation.StatusAt(now) != InvitationStatus.Pending)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.Conflict, $"The invitation is already {invitation.StatusAt(now).ToString().ToLowerInvariant()}.");
+        }
+
+        S.Invitations[invitationId] = invitation with { Status = InvitationStatus.Revoked, ClosedAt = now };
+        await SaveAsync();
+        return CommandResult.Ok(true);
+    }
+
+    public Task<OrganizationStats?> GetStatsAsync()
+    {
+        if (!S.IsLive)
+        {
+            return Task.FromResult<OrganizationStats?>(null);
+        }
+
+        var now = time.GetUtcNow();
+        var byRole = Enum.GetValues<OrganizationRole>().ToDictionary(r => r, r => S.Members.Values.Count(m => m.Role == r));
+        return Task.FromResult<OrganizationStats?>(new OrganizationStats(
+            Id,
+            S.Members.Count,
+            byRole,
+            S.Invitations.Values.Count(i => i.StatusAt(now) == InvitationStatus.Pending),
+            S.Resources.ToDictionary(r => r.Key, r => r.Value.Count, StringComparer.Ordinal)));
+    }
+
+    private void Initialize(long ownerUserId, string name, string? description, bool isPersonal)
+    {
+        var now = time.GetUtcNow();
+        S.Exists = true;
+        S.Name = name;
+        S.Description = description;
+        S.IsPersonal = isPersonal;
+        S.CreatedBy = ownerUserId;
+        S.CreatedAt = now;
+        S.Members[ownerUserId] = new MemberRecord(OrganizationRole.Owner, now);
+    }
+
+    /// <summary>
+    /// State first (the truth), then the projection. If either fails the call fails and the activation is
+    /// dropped, so the next call starts from what is stored (never from an unsaved change in memory), and
+    /// the next activation re-projects.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            await projection.SaveAsync(Id, S);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task<long> NextInvitationIdAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT nextval('organization_invitations_id_seq')");
+    }
+
+    private void PruneClosedInvitations(DateTimeOffset now)
+    {
+        foreach (var old in S.Invitations.Values.Where(i => i.ClosedAt is { } closed && now - closed > ClosedInvitationRetention).ToList())
+        {
+            S.Invitations.Remove(old.Id);
+        }
+    }
+
+    private InvitationView ToView(InvitationRecord i, DateTimeOffset now) =>
+        new(i.Id, Id, i.Email, i.Role, i.StatusAt(now), i.InvitedBy, i.CreatedAt, i.ExpiresAt);
+
+    private OrganizationView ToView() =>
+        new(Id, S.Name, S.IsPersonal, S.CreatedBy, S.CreatedAt, S.Members.Count, S.Description, S.UpdatedAt);
 }

@@ -1,0 +1,71 @@
+using ChatBoost.Api.Auth;
+using ChatBoost.Api.Http;
+using ChatBoost.Configuration;
+using ChatBoost.Grains.Interfaces.Auth;
+using Microsoft.Extensions.Options;
+
+namespace ChatBoost.Api.Organizations;
+
+/// <summary>
+/// User management for platform administrators (the e-mails in ADMIN_EMAILS): list every user, deactivate
+/// and reactivate. A deactivated user's tokens stop working on their next request.
+/// </summary>
+public static class PlatformAdminEndpoints
+{
+    public static RouteGroupBuilder MapPlatformAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/team/admin").WithTags("Platform Administration").RequireAuthorization().AddEndpointFilter<PlatformAdminFilter>();
+
+        admin.MapGet("/users", async (HttpContext http, IClusterClient cluster) =>
+            {
+                if (!Paging.TryParse(http.Request, out var paging, out var problem))
+                {
+                    return problem!;
+                }
+
+                var page = await cluster.GetGrain<IUserDirectoryGrain>(0).ListAllAsync(paging.Limit, paging.Offset);
+                http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Ok(page.Items.Select(UserResponse.From).ToArray());
+            })
+            .WithSummary("List all users (platform administrators)");
+
+        admin.MapPost("/users/{user_id}/deactivate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, false))
+            .WithSummary("Deactivate a user: their tokens stop working at once");
+        admin.MapPost("/users/{user_id}/activate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, true))
+            .WithSummary("Reactivate a user");
+        return admin;
+    }
+
+    private static async Task<IResult> SetActiveAsync(HttpContext http, IClusterClient cluster, bool active)
+    {
+        if (OrganizationPermissionExtensions.RouteId(http, "user_id") is not { } userId)
+        {
+            return TypedResults.Problem("User not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+        }
+
+        if (userId == CurrentUser.Get(http).Id && !active)
+        {
+            return Problems.Conflict("You cannot deactivate yourself.");
+        }
+
+        var user = await cluster.GetGrain<IUserGrain>(userId).SetActiveAsync(active);
+        return user is null
+            ? TypedResults.Problem("User not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
+            : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    /// <summary>403 unless the caller's e-mail is in ADMIN_EMAILS.</summary>
+    private sealed class PlatformAdminFilter(IOptions<AuthOptions> options) : IEndpointFilter
+    {
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            PlatformAdmins.IsAdmin(options.Value, CurrentUser.Get(context.HttpContext))
+                ? await next(context)
+                : Problems.Forbidden("Only platform administrators may do this.");
+    }
+}
+
+public static class PlatformAdmins
+{
+    public static bool IsAdmin(AuthOptions options, UserView user) =>
+        options.GetAdminEmails().Contains(EmailAddress.Normalize(user.Email));
+}

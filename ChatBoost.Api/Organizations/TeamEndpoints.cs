@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ChatBoost.Api.Auth;
+using ChatBoost.Api.Http;
+using ChatBoost.Configuration;
+using ChatBoost.Grains.Interfaces.Organizations;
+using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
+
+namespace ChatBoost.Api.Organizations;
+
+/// <summary>The seed's Team Management module: organizations, members, roles, invitations.</summary>
+public static class TeamEndpoints
+{
+    private static readonly Dictionary<OrganizationRole, string> RoleDescriptions = new()
+    {
+        [OrganizationRole.Owner] = "Everything, including deleting the organization and granting the owner role.",
+        [OrganizationRole.Admin] = "Manages the organization's profile and members (but not owners), and everything a member does.",
+        [OrganizationRole.Member] = "Builds and runs bots, flows, triggers and contacts; sends messages.",
+        [OrganizationRole.Viewer] = "Read-only access to everything in the organization.",
+    };
+
+    public static RouteGroupBuilder MapTeamEndpoints(this IEndpointRouteBuilder app)
+    {
+        var team = app.MapGroup("/team").WithTags("Team Management");
+
+        team.MapGet("/roles", () => TypedResults.Ok(Enum.GetValues<OrganizationRole>().Reverse()
+                .Select(r => new RoleResponse(RoleNames.ToName(r), RoleDescriptions[r], [.. Permissions.Of(r).Order(StringComparer.Ordinal)]))
+                .ToArray()))
+            .RequireAuthorization()
+            .WithSummary("The roles and the permissions of each");
+
+        team.MapGet("/my-organizations", async (HttpContext http, IClusterClient cluster) =>
+                TypedResults.Ok((await cluster.GetGrain<IOrganizationDirectoryGrain>(0).ListForUserAsync(CurrentUser.Get(http).Id))
+                    .Select(MyOrganizationResponse.From).ToArray()))
+            .RequireAuthorization()
+            .WithSummary("The organizations the caller belongs to, with the caller's role in each");
+
+        team.MapGet("/permissions/check", CheckPermissionAsync)
+            .RequireAuthorization()
+            .WithSummary("Whether the caller holds a permission in an organization")
+            .WithDescription("Query: org_id, permission. Answers allowed=false (never 404) for organizations the caller does not belong to.");
+
+        team.MapPost("/organizations", async (Body<CreateOrganizationRequest> body, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(CurrentUser.Get(http).Id, body.Value.Name!.Trim(), Blank(body.Value.Description)))
+                    .ToHttp(o => TypedResults.Created($"/team/organizations/{o.Id}", OrganizationResponse.From(o, OrganizationRole.Owner))))
+            .RequireAuthorization()
+            .WithSummary("Create an organization (the caller becomes its owner)");
+
+        var org = team.MapGroup("/organizations/{org_id}");
+        org.MapGet("", async (HttpContext http, IClusterClient cluster) =>
+            {
+                var access = OrganizationAccess.Get(http);
+                var view = await cluster.GetGrain<IOrganizationGrain>(access.OrganizationId).GetAsync();
+                return view is null ? NotFound() : TypedResults.Ok(OrganizationResponse.From(view, access.Role));
+            })
+            .RequireOrganizationPermission(OrganizationRead)
+            .WithSummary("Get an organization");
+
+        org.MapPut("", async (Body<UpdateOrganizationRequest> body, HttpContext http, IClusterClient cluster) =>
+            {
+                var access = OrganizationAccess.Get(http);
+                return (await cluster.GetGrain<IOrganizationGrain>(access.OrganizationId)
+                        .UpdateAsync(CurrentUser.Get(http).Id, body.Value.Name?.Trim(), body.Value.Description))
+                    .ToHttp(o => TypedResults.Ok(OrganizationResponse.From(o, access.Role)));
+            })
+            .RequireOrganizationPermission(OrganizationUpdate)
+            .WithSummary("Update an organization's name or description");
+
+        org.MapDelete("", async (HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).DeleteAsync(CurrentUser.Get(http).Id))
+                    .ToHttp(_ => TypedResults.NoContent()))
+            .RequireOrganizationPermission(OrganizationDelete)
+            .WithSummary("Delete an organization (owners only); nobody keeps access to anything it owns");
+
+        org.MapGet("/members", async (HttpContext http, IClusterClient cluster) =>
+            {
+                if (!Paging.TryParse(http.Request, out var paging, out var problem))
+                {
+                    return problem!;
+                }
+
+                var members = await cluster.GetGrain<IOrganizationDirectoryGrain>(0).ListMembersAsync(OrganizationAccess.Get(http).OrganizationId, paging.Limit, paging.Offset);
+                return TypedResults.Ok(members.Select(MemberResponse.From).ToArray());
+            })
+            .RequireOrganizationPermission(MembersRead)
+            .WithSummary("List members (paged with limit/offset)");
+
+        org.MapPost("/members", AddMemberAsync)
+            .RequireOrganizationPermission(MembersManage)
+            .WithSummary("Add an existing user as a member, by user_id or email");
+
+        org.MapPut("/members/{user_id}", async (Body<UpdateMemberRequest> body, HttpContext http, IClusterClient cluster) =>
+            {
+                if (OrganizationPermissionExtensions.RouteId(http, "user_id") is not { } userId)
+                {
+                    return NotFound();
+                }
+
+                RoleNames.TryParse(body.Value.Role, out var role);
+                return (await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).ChangeRoleAsync(CurrentUser.Get(http).Id, userId, role))
+                    .ToHttp(m => TypedResults.Ok(MemberResponse.From(m)));
+            })
+            .RequireOrganizationPermission(MembersManage)
+            .WithSummary("Change a member's role");
+
+        org.MapDelete("/members/{user_id}", async (HttpContext http, IClusterClient cluster) =>
+            {
+                if (OrganizationPermissionExtensions.RouteId(http, "user_id") is not { } userId)
+                {
+                    return NotFound();
+                }
+
+                return (await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).RemoveMemberAsync(CurrentUser.Get(http).Id, userId))
+                    .ToHttp(_ => TypedResults.NoContent());
+            })
+            .RequireOrganizationPermission(MembersRead)
+            .WithSummary("Remove a member, or leave (remove yourself)")
+            .WithDescription("Removing someone else needs members.manage; anyone may remove themselves. The last owner cannot be removed.");
+
+        org.MapPost("/invitations", InviteAsync)
+            .RequireOrganizationPermission(MembersManage)
+            .WithSummary("Invite someone by e-mail")
+            .WithDescription("The invitation link is e-mailed (SMTP) or, without SMTP settings, written to the API log. It expires after INVITATION_EXPIRE_DAYS (7) days and works once, for the invited address only.");
+
+        org.MapGet("/invitations", async (HttpContext http, IClusterClient cluster) =>
+                TypedResults.Ok((await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).GetPendingInvitationsAsync())
+                    .Select(i => InvitationResponse.From(i)).ToArray()))
+            .RequireOrganizationPermission(MembersManage)
+            .WithSummary("List pending invitations");
+
+        org.MapGet("/stats", async (HttpContext http, IClusterClient cluster) =>
+            {
+                var stats = await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).GetStatsAsync();
+                return stats is null ? NotFound() : TypedResults.Ok(OrganizationStatsResponse.From(stats));
+            })
+            .RequireOrganizationPermission(OrganizationRead)
+            .WithSummary("Organization statistics: members by role, pending invitations, resources");
+
+        team.MapPost("/invitations/{token}/accept", AcceptInvitationAsync)
+            .RequireAuthorization()
+            .WithSummary("Accept an invitation (signed in with the invited e-mail address)");
+
+        team.MapDelete("/invitations/{invitation_id}/revoke", async (HttpContext http, IClusterClient cluster) =>
+            {
+                if (OrganizationPermissionExtensions.RouteId(http, "invitation_id") is not { } invitationId)
+                {
+                    return NotFound();
+                }
+
+                var access = OrganizationAccess.Get(http);
+                return (await cluster.GetGrain<IOrganizationGrain>(access.OrganizationId).RevokeInvitationAsync(CurrentUser.Get(http).Id, invitationId))
+                    .ToHttp(_ => TypedResults.NoContent());
+            })
+            .RequireOrganizationPermission(MembersManage, async http =>
+                OrganizationPermissionExtensions.RouteId(http, "invitation_id") is { } id
+                    ? await http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IOrganizationDirectoryGrain>(0).FindOrganizationOfInvitationAsync(id)
+                    : null)
+            .WithSummary("Revoke a pending invitation");
+
+        return team;
+    }
+
+    private static async Task<IResult> CheckPermissionAsync(HttpContext http, IClusterClient cluster)
+    {
+        var errors = new ValidationErrors();
+        var orgRaw = http.Request.Query["org_id"].ToString();
+        var permission = http.Request.Query["permission"].ToString();
+        if (!long.TryParse(orgRaw, NumberStyles.None, CultureInfo.InvariantCulture, out var orgId) || orgId <= 0)
+        {
+            errors.Add("org_id", "Must be an organization id.");
+        }
+
+        if (!Permissions.IsKnown(permission))
+        {
+            errors.Add("permission", $"Must be one of: {string.Join(", ", Permissions.All)}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var role = await cluster.GetGrain<IOrganizationGrain>(orgId).GetRoleAsync(CurrentUser.Get(http).Id);
+        return TypedResults.Ok(new PermissionCheckResponse(orgId, permission, role is { } r && Permissions.Has(r, permission), role is { } n ? RoleNames.ToName(n) : null));
+    }
+
+    private static async Task<IResult> AddMemberAsync(Body<AddMemberRequest> body, HttpContext http, IClusterClient cluster)
+    {
+        var request = body.Value;
+        var userId = request.UserId ?? await cluster.GetGrain<Grains.Interfaces.Auth.IUserDirectoryGrain>(0).FindUserIdAsync(EmailAddress.Normalize(request.Email!));
+        if (userId is not { } id || await cluster.GetGrain<Grains.Interfaces.Auth.IUserGrain>(id).GetAsync() is not { IsActive: true })
+        {
+            return TypedResults.Problem("No active user with this id or e-mail. To add someone without an account, send an invitation.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+        }
+
+        RoleNames.TryParse(request.Role, out var role);
+        return (await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).AddMemberAsync(CurrentUser.Get(http).Id, id, role))
+            .ToHttp(m => TypedResults.Created($"/team/organizations/{OrganizationAccess.Get(http).OrganizationId}/members/{m.UserId}", MemberResponse.From(m)));
+    }
+
+    private static async Task<IResult> InviteAsync(
+        Body<CreateInvitationRequest> body, HttpContext http, IClusterClient cluster, InvitationMailer mailer, SmtpOptions smtp)
+    {
+        var access = OrganizationAccess.Get(http);
+        var email = EmailAddress.Normalize(body.Value.Email!);
+        RoleNames.TryParse(body.Value.Role ?? "member", out var role);
+        var token = NewToken();
+        var organization = cluster.GetGrain<IOrganizationGrain>(access.OrganizationId);
+        var result = await organization.InviteAsync(new CreateInvitationCommand(
+            CurrentUser.Get(http).Id, email, role, HashToken(token), TimeSpan.FromDays(smtp.InvitationExpireDays)));
+        if (!result.IsOk)
+        {
+            return result.ToHttp(_ => TypedResults.NoContent());
+        }
+
+        var invitation = result.Value!;
+        var name = (await organization.GetAsync())?.Name ?? "an organization";
+        var sent = await mailer.SendAsync(email, name, RoleNames.ToName(role), token, invitation.ExpiresAt, http.RequestAborted);
+        return TypedResults.Created($"/team/organizations/{access.OrganizationId}/invitations", InvitationResponse.From(invitation, sent));
+    }
+
+    private static async Task<IResult> AcceptInvitationAsync(string token, HttpContext http, IClusterClient cluster)
+    {
+        var user = CurrentUser.Get(http);
+        if (!LooksLikeToken(token))
+        {
+            return NotFound("Invitation not found.");
+        }
+
+        var hash = HashToken(token);
+        var orgId = await cluster.GetGrain<IOrganizationDirectoryGrain>(0).FindOrganizationOfInvitationTokenAsync(hash);
+        if (orgId is null)
+        {
+            return NotFound("Invitation not found.");
+        }
+
+        return (await cluster.GetGrain<IOrganizationGrain>(orgId.Value).AcceptInvitationAsync(hash, user.Id, EmailAddress.Normalize(user.Email)))
+            .ToHttp(m => TypedResults.Ok(new { organization_id = orgId.Value, role = RoleNames.ToName(m.Role), joined_at = m.JoinedAt }));
+    }
+
+    /// <summary>256 random bits, base64url: unguessable, and only its SHA-256 is stored.</summary>
+    private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    private static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
+
+    private static bool LooksLikeToken(string token) =>
+        token.Length == 43 && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static IResult NotFound(string detail = "Not found.") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using ChatBoost.EndToEndTests.Harness;
+using static ChatBoost.EndToEndTests.Harness.ApiCalls;
+
+namespace ChatBoost.EndToEndTests.Authorization;
+
+/// <summary>The users every scene uses, registered once per system.</summary>
+public sealed class MatrixUsers
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static MatrixUsers? _current;
+    private static ChatBoostSystem? _currentSystem;
+
+    private MatrixUsers(Dictionary<Caller, (long Id, string Email, string Token)> callers, (long Id, string Email, string Token) target, (long Id, string Email, string Token) spare)
+    {
+        Callers = callers;
+        Target = target;
+        Spare = spare;
+    }
+
+    public IReadOnlyDictionary<Caller, (long Id, string Email, string Token)> Callers { get; }
+
+    /// <summary>A user the scene adds as a member, for role changes and removals.</summary>
+    public (long Id, string Email, string Token) Target { get; }
+
+    /// <summary>A user who is in no scene organization, for "add member".</summary>
+    public (long Id, string Email, string Token) Spare { get; }
+
+    public static async Task<MatrixUsers> ForAsync(ChatBoostSystem system)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_currentSystem != system || _current is null)
+            {
+                var http = system.Http;
+                var callers = new Dictionary<Caller, (long, string, string)>();
+                foreach (var caller in new[] { Caller.Owner, Caller.Admin, Caller.Member, Caller.Viewer, Caller.NonMember })
+                {
+                    callers[caller] = await http.NewUserAsync("matrix-" + caller.ToString().ToLowerInvariant());
+                }
+
+                callers[Caller.PlatformAdmin] = await PlatformAdminAsync(http);
+                _current = new MatrixUsers(callers, await http.NewUserAsync("matrix-target"), await http.NewUserAsync("matrix-spare"));
+                _currentSystem = system;
+            }
+
+            return _current;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<(long, string, string)> PlatformAdminAsync(HttpClient http)
+    {
+        var email = SharedSystemFixture.AdminEmail;
+        await http.PostJsonAsync("/auth/register", new { email, password = DefaultPassword });
+        var token = await http.LoginAsync(email);
+        var (_, me, _) = await http.GetJsonAsync("/auth/me", token);
+        return (me!["id"]!.GetValue<long>(), email, token);
+    }
+}
+
+/// <summary>
+/// An organization owned by the owner caller with the admin, member and viewer callers in their roles;
+/// the non-member and the platform administrator are outside it. Setups may add what a case addresses.
+/// </summary>
+public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long organizationId)
+{
+    public ChatBoostSystem System { get; } = system;
+
+    public MatrixUsers Users { get; } = users;
+
+    public long OrganizationId { get; } = organizationId;
+
+    /// <summary>Set by setups that create an invitation.</summary>
+    public long InvitationId { get; set; }
+
+    public string OwnerToken => Users.Callers[Caller.Owner].Token;
+
+    public static async Task<MatrixScene> CreateAsync(ChatBoostSystem system)
+    {
+        var users = await MatrixUsers.ForAsync(system);
+        var owner = users.Callers[Caller.Owner].Token;
+        var (status, org, _) = await system.Http.PostJsonAsync("/team/organizations", new { name = "Matrix " + Guid.NewGuid().ToString("N")[..8] }, owner);
+        Assert.Equal(HttpStatusCode.Created, status);
+        var orgId = org!["id"]!.GetValue<long>();
+        foreach (var (caller, role) in new[] { (Caller.Admin, "admin"), (Caller.Member, "member"), (Caller.Viewer, "viewer") })
+        {
+            await AddAsync(system, orgId, owner, users.Callers[caller].Id, role);
+        }
+
+        return new MatrixScene(system, users, orgId);
+    }
+
+    public Task AddTargetMemberAsync() => AddAsync(System, OrganizationId, OwnerToken, Users.Target.Id, "member");
+
+    public async Task CreateInvitationAsync()
+    {
+        var (status, invitation, _) = await System.Http.PostJsonAsync(
+            $"/team/organizations/{OrganizationId}/invitations", new { email = UniqueEmail("invitee"), role = "member" }, OwnerToken);
+        Assert.Equal(HttpStatusCode.Created, status);
+        InvitationId = invitation!["id"]!.GetValue<long>();
+    }
+
+    private static async Task AddAsync(ChatBoostSystem system, long orgId, string ownerToken, long userId, string role)
+    {
+        var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, ownerToken);
+        Assert.True(status == HttpStatusCode.Created, $"add member: {status} {body?.ToJsonString()}");
+    }
+}
