@@ -49,20 +49,26 @@ public static class SiloHost
                 silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedIp), endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: true);
             }
 
-            silo.AddAdoNetGrainStorage(StorageProviderName, o =>
-            {
-                o.Invariant = AdoNetInvariant;
-                o.ConnectionString = connectionString;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = AdoNetInvariant;
-                o.ConnectionString = connectionString;
-            });
+            ConfigurePersistence(silo, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
         });
 
         return builder.Build();
+    }
+
+    /// <summary>Grain state and reminders in PostgreSQL through Orleans' ADO.NET providers. Shared with the grain tests.</summary>
+    public static void ConfigurePersistence(ISiloBuilder silo, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(StorageProviderName, o =>
+        {
+            o.Invariant = AdoNetInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = AdoNetInvariant;
+            o.ConnectionString = connectionString;
+        });
     }
 
     /// <summary>The services grains depend on. Shared with the grain tests' silo configuration.</summary>
