@@ -1,0 +1,3 @@
+using ChatBoost.FakeGraphApi;
+
+await FakeGraphApiApp.Build(args).RunAsync();
