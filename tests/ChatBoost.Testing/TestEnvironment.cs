@@ -1,4 +1,4 @@
-using Npgsql;
+using ChatBoost.Configuration;
 
 namespace ChatBoost.Testing;
 
@@ -16,7 +16,7 @@ public static class TestEnvironment
     public const string RedisVariable = "CHATBOOST_TEST_REDIS";
 
     /// <summary>The PostgreSQL server for tests, as an Npgsql connection string.</summary>
-    public static string PostgresConnectionString => ToNpgsqlConnectionString(Require(PostgresVariable));
+    public static string PostgresConnectionString => DatabaseUrl.ToNpgsqlConnectionString(Require(PostgresVariable));
 
     /// <summary>The Redis endpoint for tests (host:port).</summary>
     public static string RedisEndpoint => Require(RedisVariable);
@@ -33,41 +33,5 @@ public static class TestEnvironment
         }
 
         return value.Trim();
-    }
-
-    /// <summary>Accepts an Npgsql connection string or a postgres[ql]://user:pass@host:port/db URL.</summary>
-    internal static string ToNpgsqlConnectionString(string value)
-    {
-        if (!value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-            && !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            return new NpgsqlConnectionStringBuilder(value).ConnectionString;
-        }
-
-        var uri = new Uri(value);
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
-        };
-
-        var userInfo = uri.UserInfo.Split(':', 2);
-        if (userInfo[0].Length > 0)
-        {
-            builder.Username = Uri.UnescapeDataString(userInfo[0]);
-        }
-
-        if (userInfo.Length == 2)
-        {
-            builder.Password = Uri.UnescapeDataString(userInfo[1]);
-        }
-
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
-        {
-            builder.Database = database;
-        }
-
-        return builder.ConnectionString;
     }
 }

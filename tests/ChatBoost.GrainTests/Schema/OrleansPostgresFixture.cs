@@ -1,3 +1,4 @@
+using ChatBoost.Silo.Hosting;
 using ChatBoost.Silo.Migrations;
 using ChatBoost.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,23 +37,17 @@ public sealed class OrleansPostgresFixture : IAsyncLifetime
         var connectionString = _database.ConnectionString;
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo
-            .AddAdoNetGrainStorage("Default", o =>
+        builder.ConfigureSilo((_, silo) =>
+        {
+            // The production persistence configuration, plus a second storage for DeleteStateOnClear.
+            SiloHost.ConfigurePersistence(silo, connectionString);
+            silo.AddAdoNetGrainStorage(DeleteOnClearStorage, o =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            })
-            .AddAdoNetGrainStorage(DeleteOnClearStorage, o =>
-            {
-                o.Invariant = "Npgsql";
+                o.Invariant = SiloHost.AdoNetInvariant;
                 o.ConnectionString = connectionString;
                 o.DeleteStateOnClear = true;
-            })
-            .UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            }));
+            });
+        });
 
         _cluster = builder.Build();
         await _cluster.DeployAsync();
