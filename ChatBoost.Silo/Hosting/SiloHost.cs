@@ -79,6 +79,7 @@ public static class SiloHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NpgsqlDataSource.Create(settings.DatabaseConnectionString));
         services.AddSingleton<Database>();
+        services.AddChatBoostSecretProtection();
         services.AddSingleton<OrganizationProjection>();
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
     }
