@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChatBoost.Grains.Interfaces.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using ChatBoost.Api.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ChatBoost.Api.Auth;
@@ -12,6 +13,7 @@ namespace ChatBoost.Api.Auth;
 public static class CurrentUser
 {
     private static readonly object Key = new();
+    private static readonly object UnavailableKey = new();
 
     public static UserView Get(HttpContext context) =>
         context.Items[Key] as UserView ?? throw new InvalidOperationException("No authenticated user: the endpoint must require authorization.");
@@ -25,8 +27,19 @@ public static class CurrentUser
             return;
         }
 
-        var user = await context.HttpContext.RequestServices.GetRequiredService<IClusterClient>()
-            .GetGrain<IUserGrain>(userId).GetAsync();
+        UserView? user;
+        try
+        {
+            user = await context.HttpContext.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IUserGrain>(userId).GetAsync();
+        }
+        catch (Exception e) when (ClusterFailures.IsUnavailable(e))
+        {
+            // Not the caller's fault: answer 503 (in the challenge), not 401, so clients keep their token.
+            context.HttpContext.Items[UnavailableKey] = true;
+            context.Fail("The user could not be checked: the cluster is unavailable.");
+            return;
+        }
+
         if (user is not { IsActive: true })
         {
             context.Fail("The user does not exist or is deactivated.");
@@ -34,5 +47,23 @@ public static class CurrentUser
         }
 
         context.HttpContext.Items[Key] = user;
+    }
+
+    /// <summary>Turns the challenge into a 503 problem when the user check failed because the cluster was unavailable.</summary>
+    public static async Task OnChallengeAsync(JwtBearerChallengeContext context)
+    {
+        if (!context.HttpContext.Items.ContainsKey(UnavailableKey))
+        {
+            return;
+        }
+
+        context.HandleResponse();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        ClusterFailures.SetRetryAfter(context.HttpContext);
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable.", Detail = "The service is temporarily unavailable. Retry shortly." },
+        });
     }
 }

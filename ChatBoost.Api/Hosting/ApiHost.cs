@@ -68,7 +68,7 @@ public static class ApiHost
         {
             o.MapInboundClaims = false;
             o.TokenValidationParameters = tokens.ValidationParameters();
-            o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync };
+            o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync, OnChallenge = CurrentUser.OnChallengeAsync };
         });
         services.AddAuthorization();
 

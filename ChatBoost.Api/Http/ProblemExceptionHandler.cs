@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using ChatBoost.Grains.Interfaces;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 
 namespace ChatBoost.Api.Http;
 
@@ -19,7 +16,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
-                context.Response.Headers.RetryAfter = "5";
+                ClusterFailures.SetRetryAfter(context);
                 logger.LogWarning("Cluster unavailable for {Endpoint}: {Error}", EndpointName(context), exception.GetType().Name);
             }
             else
@@ -49,9 +46,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             (400, "Bad request.", "The request body could not be read as a form."),
         BadHttpRequestException bad =>
             (bad.StatusCode, "Bad request.", "The request could not be read."),
-        SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or ClientNotAvailableException
-            or TimeoutException or ConnectionFailedException or DependencyUnavailableException
-            or OrleansException { InnerException: TimeoutException } =>
+        _ when ClusterFailures.IsUnavailable(exception) =>
             (503, "Service unavailable.", "The service is temporarily unavailable. Retry shortly."),
         _ => (500, "Internal server error.", "An unexpected error occurred. It has been logged."),
     };
