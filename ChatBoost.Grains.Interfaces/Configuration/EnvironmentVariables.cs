@@ -37,6 +37,14 @@ public static class EnvironmentVariables
         ["SMTP_SECURITY"] = "Smtp:Security",
         ["PUBLIC_BASE_URL"] = "Smtp:PublicBaseUrl",
         ["INVITATION_EXPIRE_DAYS"] = "Smtp:InvitationExpireDays",
+        ["WHATSAPP_ACCESS_TOKEN"] = "WhatsApp:AccessToken",
+        ["WHATSAPP_PHONE_NUMBER_ID"] = "WhatsApp:PhoneNumberId",
+        ["WHATSAPP_BUSINESS_ACCOUNT_ID"] = "WhatsApp:BusinessAccountId",
+        ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "WhatsApp:WebhookVerifyToken",
+        ["WHATSAPP_APP_SECRET"] = "WhatsApp:AppSecret",
+        ["WHATSAPP_API_VERSION"] = "WhatsApp:ApiVersion",
+        ["WHATSAPP_API_BASE_URL"] = "WhatsApp:ApiBaseUrl",
+        ["WHATSAPP_RATE_PER_SECOND"] = "WhatsApp:RatePerSecond",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

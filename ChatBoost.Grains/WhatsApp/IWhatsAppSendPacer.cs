@@ -1,0 +1,43 @@
+using ChatBoost.Grains.Interfaces.WhatsApp;
+
+namespace ChatBoost.Grains.WhatsApp;
+
+/// <summary>
+/// Paces sends per business phone number. <see cref="WhatsAppCloudClient"/> waits for a slot before every HTTP
+/// attempt, retries included, so the configured rate holds for everything that reaches Meta.
+/// </summary>
+public interface IWhatsAppSendPacer
+{
+    /// <summary>Returns when this caller may send one message from <paramref name="phoneNumberId"/>.</summary>
+    ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken);
+
+    /// <summary>Meta answered "too many messages" (130429, 80007, 4): hold every sender of the number back for <paramref name="pause"/>.</summary>
+    ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken);
+}
+
+/// <summary>The cluster-wide pacer: one <see cref="IPhoneNumberRateLimiterGrain"/> per phone number id hands out slots.</summary>
+public sealed class GrainSendPacer(IGrainFactory grains, TimeProvider time) : IWhatsAppSendPacer
+{
+    public async ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken)
+    {
+        // The grain has already reserved the slot for us; waiting here (not in the grain) keeps the grain free.
+        var delay = await grains.GetGrain<IPhoneNumberRateLimiterGrain>(phoneNumberId).AcquireAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken) =>
+        await grains.GetGrain<IPhoneNumberRateLimiterGrain>(phoneNumberId).PauseAsync(pause).WaitAsync(cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>No pacing at all: for tools and tests that talk to a fake Graph API without a cluster.</summary>
+public sealed class UnpacedSends : IWhatsAppSendPacer
+{
+    public static readonly UnpacedSends Instance = new();
+
+    public ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
