@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatBoost.Api.Auth;
+using ChatBoost.Api.Bots;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
@@ -87,6 +88,8 @@ public static class ApiHost
         api.MapAuthEndpoints();
         api.MapTeamEndpoints();
         api.MapPlatformAdminEndpoints();
+        api.MapBotEndpoints();
+        api.MapFlowEndpoints();
         return app;
     }
 

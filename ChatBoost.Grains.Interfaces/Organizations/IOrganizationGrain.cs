@@ -65,4 +65,12 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
 
     [Alias("GetStats")]
     Task<OrganizationStats?> GetStatsAsync();
+
+    /// <summary>Records that the organization owns resource <paramref name="id"/> of <paramref name="kind"/> ("bots", "flows", …). Idempotent.</summary>
+    [Alias("RegisterResource")]
+    Task RegisterResourceAsync(string kind, long id);
+
+    /// <summary>Forgets a resource (deleted). Idempotent.</summary>
+    [Alias("UnregisterResource")]
+    Task UnregisterResourceAsync(string kind, long id);
 }

@@ -259,6 +259,32 @@ public sealed class OrganizationGrain(
             S.Resources.ToDictionary(r => r.Key, r => r.Value.Count, StringComparer.Ordinal)));
     }
 
+    public async Task RegisterResourceAsync(string kind, long id)
+    {
+        if (!S.Exists)
+        {
+            return;
+        }
+
+        if (!S.Resources.TryGetValue(kind, out var ids))
+        {
+            S.Resources[kind] = ids = [];
+        }
+
+        if (ids.Add(id))
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task UnregisterResourceAsync(string kind, long id)
+    {
+        if (S.Resources.TryGetValue(kind, out var ids) && ids.Remove(id))
+        {
+            await SaveAsync();
+        }
+    }
+
     private void Initialize(long ownerUserId, string name, string? description, bool isPersonal)
     {
         var now = time.GetUtcNow();

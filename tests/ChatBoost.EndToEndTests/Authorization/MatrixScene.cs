@@ -105,6 +105,64 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
         InvitationId = invitation!["id"]!.GetValue<long>();
     }
 
+    /// <summary>Set by the bot builder setups.</summary>
+    public long BotId { get; set; }
+
+    public long FlowId { get; set; }
+
+    public long NodeId { get; set; }
+
+    public long TemplateId { get; set; }
+
+    /// <summary>A bot of the scene's organization, created by the owner.</summary>
+    public async Task CreateBotAsync()
+    {
+        var (status, bot, _) = await System.Http.PostJsonAsync("/bots/", new { organization_id = OrganizationId, name = "Matrix bot" }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create bot: {status} {bot?.ToJsonString()}");
+        BotId = bot!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>A bot with an empty flow.</summary>
+    public async Task CreateFlowAsync()
+    {
+        await CreateBotAsync();
+        var (status, flow, _) = await System.Http.PostJsonAsync("/bots/flows/", new { bot_id = BotId, name = "Matrix flow" }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create flow: {status} {flow?.ToJsonString()}");
+        FlowId = flow!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>A bot with a flow of one (valid, publishable) node.</summary>
+    public async Task CreateNodeAsync()
+    {
+        await CreateFlowAsync();
+        var (status, node, _) = await System.Http.PostJsonAsync(
+            "/bots/nodes/", new { flow_id = FlowId, type = "send_message", config = new { message_type = "text", content = new { text = "Hi" } } }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create node: {status} {node?.ToJsonString()}");
+        NodeId = node!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>A flow of one node, published as version 1.</summary>
+    public async Task CreatePublishedFlowAsync()
+    {
+        await CreateNodeAsync();
+        var (status, version, _) = await System.Http.PostJsonAsync($"/bots/flows/{FlowId}/publish", null, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"publish: {status} {version?.ToJsonString()}");
+    }
+
+    /// <summary>A bot and a one-node template of the scene's organization.</summary>
+    public async Task CreateTemplateAsync()
+    {
+        await CreateBotAsync();
+        var (status, template, _) = await System.Http.PostJsonAsync("/bots/templates/", new
+        {
+            organization_id = OrganizationId,
+            name = "Matrix template",
+            nodes = new[] { new { id = 1, type = "send_message", config = new { message_type = "text", content = new { text = "Hi" } } } },
+        }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create template: {status} {template?.ToJsonString()}");
+        TemplateId = template!["id"]!.GetValue<long>();
+    }
+
     private static async Task AddAsync(ChatBoostSystem system, long orgId, string ownerToken, long userId, string role)
     {
         var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, ownerToken);

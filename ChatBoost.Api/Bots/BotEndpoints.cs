@@ -1,0 +1,102 @@
+using ChatBoost.Api.Auth;
+using ChatBoost.Api.Http;
+using ChatBoost.Api.Organizations;
+using ChatBoost.Grains.Interfaces;
+using ChatBoost.Grains.Interfaces.Bots;
+using ChatBoost.Grains.Interfaces.Flows;
+using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
+
+namespace ChatBoost.Api.Bots;
+
+/// <summary>The seed's Bot Builder module: bots (this file), flows, nodes and templates (<see cref="FlowEndpoints"/>).</summary>
+public static class BotEndpoints
+{
+    public const string Tag = "Bot Builder";
+
+    public static RouteGroupBuilder MapBotEndpoints(this IEndpointRouteBuilder app)
+    {
+        var bots = app.MapGroup("/bots").WithTags(Tag);
+
+        bots.MapPost("/", async (Body<CreateBotRequest> body, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotDirectoryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
+                    .ToHttp(b => TypedResults.Created($"/bots/{b.Id}", BotResponse.From(b))))
+            .RequireOrganizationPermissionFromBody<CreateBotRequest>(BotsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
+            .WithSummary("Create a bot")
+            .WithDescription(
+                "organization_id is optional: without it the bot belongs to the caller's personal organization. WhatsApp secrets " +
+                "(whatsapp_access_token, whatsapp_app_secret, whatsapp_webhook_verify_token) are encrypted at rest and never returned: " +
+                "responses show has_… and, for secrets of 12 characters or more, the last four characters. A whatsapp_phone_number_id " +
+                "belongs to at most one live bot (409 otherwise). Fields left empty fall back to the WHATSAPP_* environment defaults " +
+                "when the bot sends or receives messages.");
+
+        bots.MapGet("/", async (HttpContext http, IClusterClient cluster) =>
+            {
+                if (!Paging.TryParse(http.Request, out var paging, out var problem))
+                {
+                    return problem!;
+                }
+
+                var organizationId = BotAccess.QueryId(http, "organization_id", out _);
+                var list = await cluster.GetGrain<IBotDirectoryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
+                return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
+            })
+            .RequireOrganizationPermission(BotsRead, http => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, BotAccess.QueryId(http, "organization_id", out _))))
+            .WithSummary("List bots (paged with limit/offset)")
+            .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
+
+        var bot = bots.MapGroup("/{bot_id:long}");
+        bot.MapGet("", async (HttpContext http, IClusterClient cluster) =>
+                await cluster.GetGrain<IBotGrain>(RouteBot(http)).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
+            .RequireOrganizationPermission(BotsRead, BotAccess.OfRouteBot)
+            .WithSummary("Get a bot");
+
+        bot.MapPut("", async (Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
+                    .ToHttp(b => TypedResults.Ok(BotResponse.From(b))))
+            .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithSummary("Update a bot (partial)")
+            .WithDescription(
+                "Absent fields are unchanged. For description, whatsapp_phone_number_id, whatsapp_business_account_id and the three " +
+                "secrets, null clears the value and a string replaces it. Changing or clearing the phone number id releases the old one.");
+
+        bot.MapDelete("", async (HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
+            .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithSummary("Delete a bot and its flows")
+            .WithDescription(
+                "Soft delete: the bot and its flows answer 404 from now on and no new executions start on them; executions already " +
+                "running finish on the flow version they pinned. Published versions and history are kept. The phone number id is " +
+                "released for another bot.");
+
+        return bots;
+    }
+
+    internal static long RouteBot(HttpContext http) => OrganizationPermissionExtensions.RouteId(http, "bot_id")!.Value;
+
+    internal static IResult NotFound(string detail = "Not found.") =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+
+    /// <summary>Like <see cref="CommandResults.ToHttp{T}"/>, with the validator's problems listed in <c>problems</c>.</summary>
+    internal static IResult ToHttp<T>(this ValidatedResult<T> result, Func<T, IResult> onOk)
+    {
+        if (result.IsOk)
+        {
+            return onOk(result.Value!);
+        }
+
+        var (status, title) = result.Status switch
+        {
+            CommandStatus.NotFound => (StatusCodes.Status404NotFound, "Not found."),
+            CommandStatus.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden."),
+            CommandStatus.Conflict => (StatusCodes.Status409Conflict, "Conflict."),
+            CommandStatus.Invalid => (StatusCodes.Status422UnprocessableEntity, "The flow is not valid."),
+            CommandStatus.Gone => (StatusCodes.Status410Gone, "Gone."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
+        };
+        return TypedResults.Problem(
+            result.Detail,
+            statusCode: status,
+            title: title,
+            extensions: result.Problems.Count == 0 ? null : new Dictionary<string, object?> { ["problems"] = ProblemResponse.From(result.Problems) });
+    }
+}

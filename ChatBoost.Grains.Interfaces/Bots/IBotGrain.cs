@@ -1,0 +1,40 @@
+using ChatBoost.Grains.Interfaces.Flows;
+
+namespace ChatBoost.Grains.Interfaces.Bots;
+
+/// <summary>
+/// One bot, keyed by the integer id from the <c>bots_id_seq</c> sequence: profile, WhatsApp settings and its
+/// secrets (encrypted at rest, never returned). Its state is the write model; the <c>bots</c> table is its
+/// projection, and the partial unique index there makes a phone number id belong to at most one live bot.
+/// Permissions are checked by the API's organization permission filter before any call; commands take the
+/// acting user's id for the record.
+/// </summary>
+[Alias("chatboost.bots.IBotGrain")]
+public interface IBotGrain : IGrainWithIntegerKey
+{
+    [Alias("Create")]
+    Task<CommandResult<BotView>> CreateAsync(CreateBotCommand command);
+
+    /// <summary>The bot, or null when it does not exist or was deleted.</summary>
+    [Alias("Get")]
+    Task<BotView?> GetAsync();
+
+    /// <summary>The owning organization of a live bot, else null: what the permission filter resolves.</summary>
+    [Alias("GetOrganizationId")]
+    Task<long?> GetOrganizationIdAsync();
+
+    /// <summary>Whether the bot exists and is not deleted (no new executions start on a deleted bot).</summary>
+    [Alias("IsLive")]
+    Task<bool> IsLiveAsync();
+
+    [Alias("Update")]
+    Task<CommandResult<BotView>> UpdateAsync(UpdateBotCommand command);
+
+    /// <summary>Soft-deletes the bot and its flows and releases its phone number id. History is kept.</summary>
+    [Alias("Delete")]
+    Task<CommandResult<bool>> DeleteAsync(long actorUserId);
+
+    /// <summary>Creates a flow in this bot (at most <c>MaxFlowsPerBot</c> live flows), optionally from template nodes.</summary>
+    [Alias("CreateFlow")]
+    Task<CommandResult<FlowView>> CreateFlowAsync(CreateFlowCommand command);
+}

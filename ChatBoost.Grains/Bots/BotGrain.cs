@@ -1,0 +1,233 @@
+using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Interfaces;
+using ChatBoost.Grains.Interfaces.Bots;
+using ChatBoost.Grains.Interfaces.Flows;
+using ChatBoost.Grains.Interfaces.Organizations;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ChatBoost.Grains.Bots;
+
+/// <inheritdoc cref="IBotGrain"/>
+public sealed class BotGrain(
+    [PersistentState("bot", "Default")] IPersistentState<BotState> state,
+    Database database,
+    ISecretProtector secrets,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<BotGrain> logger) : Grain, IBotGrain, IBotCredentialsGrain
+{
+    /// <summary>Live flows per bot.</summary>
+    public const int MaxFlowsPerBot = 200;
+
+    public const string ResourceKind = "bots";
+
+    private readonly BotProjection _projection = new(database);
+
+    private long Id => this.GetPrimaryKeyLong();
+
+    private BotState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The projection is idempotent; re-running it repairs one that failed after a state write, and releases a
+        // phone number claimed for a change whose state write failed.
+        if (S.Exists)
+        {
+            try
+            {
+                await _projection.SaveAsync(Id, S, cancellationToken);
+            }
+            catch (PostgresException e) when (BotProjection.IsPhoneNumberConflict(e))
+            {
+                logger.LogWarning("Bot {BotId}: its stored phone number id is now claimed by another bot; the projection keeps its previous row.", Id);
+            }
+        }
+    }
+
+    public async Task<CommandResult<BotView>> CreateAsync(CreateBotCommand command)
+    {
+        if (S.Exists)
+        {
+            return CommandResult.Fail<BotView>(CommandStatus.Conflict, "Bot already exists.");
+        }
+
+        var backup = S.Copy();
+        S.Exists = true;
+        S.OrganizationId = command.OrganizationId;
+        S.Name = command.Name;
+        S.Description = command.Description;
+        S.IsWhatsappEnabled = command.IsWhatsappEnabled;
+        S.PhoneNumberId = command.WhatsappPhoneNumberId;
+        S.BusinessAccountId = command.WhatsappBusinessAccountId;
+        S.AccessToken = Apply(null, command.WhatsappAccessToken);
+        S.AppSecret = Apply(null, command.WhatsappAppSecret);
+        S.WebhookVerifyToken = Apply(null, command.WhatsappWebhookVerifyToken);
+        S.CreatedBy = command.ActorUserId;
+        S.CreatedAt = time.GetUtcNow();
+        if (await ClaimAndSaveAsync(backup) is { } refused)
+        {
+            return refused;
+        }
+
+        await GrainFactory.GetGrain<IOrganizationGrain>(S.OrganizationId).RegisterResourceAsync(ResourceKind, Id);
+        return CommandResult.Ok(ToView());
+    }
+
+    public Task<BotView?> GetAsync() => Task.FromResult(S.IsLive ? ToView() : null);
+
+    public Task<long?> GetOrganizationIdAsync() => Task.FromResult(S.IsLive ? S.OrganizationId : (long?)null);
+
+    public Task<bool> IsLiveAsync() => Task.FromResult(S.IsLive);
+
+    public async Task<CommandResult<BotView>> UpdateAsync(UpdateBotCommand command)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<BotView>(CommandStatus.NotFound, "Bot not found.");
+        }
+
+        var backup = S.Copy();
+        S.Name = command.Name ?? S.Name;
+        S.Description = command.Description is { } description ? description.Value : S.Description;
+        S.IsWhatsappEnabled = command.IsWhatsappEnabled ?? S.IsWhatsappEnabled;
+        S.PhoneNumberId = command.WhatsappPhoneNumberId is { } phone ? phone.Value : S.PhoneNumberId;
+        S.BusinessAccountId = command.WhatsappBusinessAccountId is { } account ? account.Value : S.BusinessAccountId;
+        S.AccessToken = Apply(S.AccessToken, command.WhatsappAccessToken);
+        S.AppSecret = Apply(S.AppSecret, command.WhatsappAppSecret);
+        S.WebhookVerifyToken = Apply(S.WebhookVerifyToken, command.WhatsappWebhookVerifyToken);
+        S.UpdatedAt = time.GetUtcNow();
+        return await ClaimAndSaveAsync(backup) ?? CommandResult.Ok(ToView());
+    }
+
+    public async Task<CommandResult<bool>> DeleteAsync(long actorUserId)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.NotFound, "Bot not found.");
+        }
+
+        // Flows first: if this fails half way, the bot is still live and the delete can be retried.
+        long[] flowIds;
+        await using (var connection = await database.OpenAsync())
+        {
+            flowIds = [.. await connection.QueryAsync<long>("SELECT id FROM flows WHERE bot_id = @BotId AND deleted_at IS NULL", new { BotId = Id })];
+        }
+
+        foreach (var flowId in flowIds)
+        {
+            await GrainFactory.GetGrain<IFlowGrain>(flowId).DeleteAsync(actorUserId);
+        }
+
+        var backup = S.Copy();
+        S.DeletedAt = time.GetUtcNow();
+        if (await ClaimAndSaveAsync(backup) is { } refused)
+        {
+            return CommandResult.Fail<bool>(refused.Status, refused.Detail ?? "Refused.");
+        }
+
+        await GrainFactory.GetGrain<IOrganizationGrain>(S.OrganizationId).UnregisterResourceAsync(ResourceKind, Id);
+        return CommandResult.Ok(true);
+    }
+
+    public async Task<CommandResult<FlowView>> CreateFlowAsync(CreateFlowCommand command)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<FlowView>(CommandStatus.NotFound, "Bot not found.");
+        }
+
+        // Flow creation is serialized here, per bot, so the count cannot race past the limit.
+        long flowId;
+        await using (var connection = await database.OpenAsync())
+        {
+            var count = await connection.ExecuteScalarAsync<int>(
+                "SELECT count(*)::int FROM flows WHERE bot_id = @BotId AND deleted_at IS NULL", new { BotId = Id });
+            if (count >= MaxFlowsPerBot)
+            {
+                return CommandResult.Fail<FlowView>(CommandStatus.Conflict, $"A bot has at most {MaxFlowsPerBot} flows; delete some first.");
+            }
+
+            flowId = await connection.ExecuteScalarAsync<long>("SELECT nextval('flows_id_seq')");
+        }
+
+        return await GrainFactory.GetGrain<IFlowGrain>(flowId).CreateAsync(Id, S.OrganizationId, command);
+    }
+
+    /// <summary>SILO-INTERNAL (see <see cref="IBotCredentialsGrain"/>): decrypted credentials with environment fallback.</summary>
+    public Task<BotCredentials?> GetEffectiveCredentialsAsync()
+    {
+        if (!S.IsLive)
+        {
+            return Task.FromResult<BotCredentials?>(null);
+        }
+
+        var defaults = configuration.GetSection(WhatsAppDefaults.Section).Get<WhatsAppDefaults>() ?? new WhatsAppDefaults();
+        return Task.FromResult<BotCredentials?>(new BotCredentials(
+            Id,
+            S.IsWhatsappEnabled,
+            S.PhoneNumberId ?? Blank(defaults.PhoneNumberId),
+            S.BusinessAccountId ?? Blank(defaults.BusinessAccountId),
+            Reveal(S.AccessToken) ?? Blank(defaults.AccessToken),
+            Reveal(S.AppSecret) ?? Blank(defaults.AppSecret),
+            Reveal(S.WebhookVerifyToken) ?? Blank(defaults.WebhookVerifyToken),
+            Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion,
+            S.AccessToken is not null));
+    }
+
+    /// <summary>
+    /// Claims the phone number id (the projection row, under the partial unique index) before writing the state,
+    /// then writes the state. A claim refused by another live bot restores the previous state and answers 409.
+    /// Any other failure drops the activation, whose next activation re-projects the stored state.
+    /// </summary>
+    private async Task<CommandResult<BotView>?> ClaimAndSaveAsync(BotState backup)
+    {
+        try
+        {
+            await _projection.SaveAsync(Id, S);
+        }
+        catch (PostgresException e) when (BotProjection.IsPhoneNumberConflict(e))
+        {
+            var number = S.PhoneNumberId;
+            state.State = backup;
+            return CommandResult.Fail<BotView>(CommandStatus.Conflict, $"The phone number id {number} already belongs to another bot.", "whatsapp_phone_number_id");
+        }
+        catch
+        {
+            state.State = backup;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return null;
+    }
+
+    private ProtectedSecret? Apply(ProtectedSecret? current, SecretChange? change) => change switch
+    {
+        null => current,
+        { Value: null } => null,
+        { Value: var plaintext } => new ProtectedSecret(secrets.Protect(plaintext), ProtectedSecret.Last4Of(plaintext)),
+    };
+
+    private string? Reveal(ProtectedSecret? secret) => secret is null ? null : secrets.Unprotect(secret.Ciphertext);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static SecretSummary Summary(ProtectedSecret? secret) => secret is null ? SecretSummary.None : new SecretSummary(true, secret.Last4);
+
+    private BotView ToView() => new(
+        Id, S.OrganizationId, S.Name, S.Description, S.IsWhatsappEnabled, S.PhoneNumberId, S.BusinessAccountId,
+        Summary(S.AccessToken), Summary(S.AppSecret), Summary(S.WebhookVerifyToken), S.CreatedBy, S.CreatedAt, S.UpdatedAt);
+}
