@@ -40,6 +40,7 @@ public static class BotEndpoints
                 var list = await cluster.GetGrain<IBotDirectoryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
             })
+            .ValidateQueryIds("organization_id")
             .RequireOrganizationPermission(BotsRead, http => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, BotAccess.QueryId(http, "organization_id", out _))))
             .WithSummary("List bots (paged with limit/offset)")
             .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
@@ -84,15 +85,9 @@ public static class BotEndpoints
             return onOk(result.Value!);
         }
 
-        var (status, title) = result.Status switch
-        {
-            CommandStatus.NotFound => (StatusCodes.Status404NotFound, "Not found."),
-            CommandStatus.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden."),
-            CommandStatus.Conflict => (StatusCodes.Status409Conflict, "Conflict."),
-            CommandStatus.Invalid => (StatusCodes.Status422UnprocessableEntity, "The flow is not valid."),
-            CommandStatus.Gone => (StatusCodes.Status410Gone, "Gone."),
-            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
-        };
+        var (status, title) = result.Status == CommandStatus.Invalid
+            ? (StatusCodes.Status422UnprocessableEntity, "The flow is not valid.")
+            : CommandResults.StatusOf(result.Status);
         return TypedResults.Problem(
             result.Detail,
             statusCode: status,

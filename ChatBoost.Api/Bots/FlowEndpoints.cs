@@ -49,6 +49,7 @@ public static class FlowEndpoints
                 var list = await cluster.GetGrain<IFlowDirectoryGrain>(0).ListFlowsAsync(CurrentUser.Get(http).Id, botId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(FlowResponse.From).ToArray());
             })
+            .ValidateQueryIds("bot_id")
             .RequireOrganizationPermission(FlowsRead, http => BotAccess.QueryId(http, "bot_id", out var present) is var botId && present
                 ? BotAccess.OfBot(http, botId)
                 : ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, null)))
@@ -169,6 +170,7 @@ public static class FlowEndpoints
                 var list = await cluster.GetGrain<IFlowDirectoryGrain>(0).ListTemplatesAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(TemplateResponse.From).ToArray());
             })
+            .ValidateQueryIds("organization_id")
             .RequireOrganizationPermission(FlowsRead, http => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, BotAccess.QueryId(http, "organization_id", out _))))
             .WithSummary("List templates (paged with limit/offset)")
             .WithDescription("The templates of every organization the caller belongs to; organization_id filters to one of them.");

@@ -17,14 +17,18 @@ public static class CommandResults
             return Problems.Validation(result.Field ?? "$", result.Detail ?? "Invalid.");
         }
 
-        var (status, title) = result.Status switch
-        {
-            CommandStatus.NotFound => (StatusCodes.Status404NotFound, "Not found."),
-            CommandStatus.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden."),
-            CommandStatus.Conflict => (StatusCodes.Status409Conflict, "Conflict."),
-            CommandStatus.Gone => (StatusCodes.Status410Gone, "Gone."),
-            _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
-        };
+        var (status, title) = StatusOf(result.Status);
         return TypedResults.Problem(result.Detail, statusCode: status, title: title);
     }
+
+    /// <summary>The HTTP status and title of a refused command.</summary>
+    public static (int Status, string Title) StatusOf(CommandStatus status) => status switch
+    {
+        CommandStatus.NotFound => (StatusCodes.Status404NotFound, "Not found."),
+        CommandStatus.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden."),
+        CommandStatus.Conflict => (StatusCodes.Status409Conflict, "Conflict."),
+        CommandStatus.Gone => (StatusCodes.Status410Gone, "Gone."),
+        CommandStatus.Invalid => (StatusCodes.Status422UnprocessableEntity, "The request is not valid."),
+        _ => (StatusCodes.Status500InternalServerError, "Internal server error."),
+    };
 }

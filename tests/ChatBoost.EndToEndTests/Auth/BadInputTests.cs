@@ -124,3 +124,20 @@ public class BadInputTests(SharedSystemFixture fixture)
     public async Task TokenRequestWithoutFieldsIs422() =>
         AssertProblem(HttpStatusCode.UnprocessableEntity, await Http.PostJsonAsync("/auth/token", "{}"));
 }
+
+/// <summary>Malformed id query parameters are 422, never a misleading 404 or a 500.</summary>
+[Collection(SystemCollection.Name)]
+public class BadQueryIdTests(SharedSystemFixture fixture)
+{
+    [Theory]
+    [InlineData("/bots/?organization_id=abc")]
+    [InlineData("/bots/?organization_id=-1")]
+    [InlineData("/bots/flows/?bot_id=1.5")]
+    [InlineData("/bots/templates/?organization_id=0")]
+    public async Task MalformedIdsAre422(string path)
+    {
+        var user = await fixture.System.Http.NewUserAsync("bad-query");
+        var result = await fixture.System.Http.GetJsonAsync(path, user.Token);
+        AssertProblem(HttpStatusCode.UnprocessableEntity, result);
+    }
+}
