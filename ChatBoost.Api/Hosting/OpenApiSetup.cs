@@ -1,3 +1,4 @@
+using ChatBoost.Api.Bots;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -9,7 +10,10 @@ public static class OpenApiSetup
     public const string DocumentPath = "/openapi/v1.json";
 
     public static void AddChatBoostOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", options =>
+        {
+            options.AddNodeSchemaDocumentation();
+            options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -34,7 +38,8 @@ public static class OpenApiSetup
                 [new OpenApiSecuritySchemeReference("OAuth2Password", document)] = [],
             });
             return Task.CompletedTask;
-        }));
+        });
+        });
 
     public static void MapChatBoostOpenApi(this WebApplication app)
     {

@@ -34,6 +34,13 @@ public class PlatformTests(SharedSystemFixture fixture)
         Assert.Contains("\"full_name\"", text, StringComparison.Ordinal);
         Assert.Contains("\"access_token\"", text, StringComparison.Ordinal);
         Assert.NotNull(doc["components"]?["securitySchemes"]);
+
+        // The node reference is part of the schema: node types as an enum, operators and wait modes described.
+        var node = doc["components"]!["schemas"]!["CreateNodeRequest"]!;
+        Assert.Contains("webhook_action", node["properties"]!["type"]!["enum"]!.ToJsonString(), StringComparison.Ordinal);
+        var config = node["description"]!.GetValue<string>();
+        Assert.Contains("starts_with", config, StringComparison.Ordinal);
+        Assert.Contains("until: \"reply\"", config, StringComparison.Ordinal);
     }
 
     [Theory]
