@@ -5,6 +5,7 @@
 # (e.g. bash scripts/test.sh --filter "FullyQualifiedName~Auth").
 #
 # Environment: TEST_PG_PORT (default 55433), TEST_REDIS_PORT (default 56380),
+#              TEST_HANG_TIMEOUT (a single test running longer fails the run; default 8m),
 #              TEST_RESULTS_DIR (keep the .trx files there; default: temp dir, removed).
 # Exports for the tests: CHATBOOST_TEST_PG (Npgsql connection string, superuser
 # `postgres`, trust auth) and CHATBOOST_TEST_REDIS (host:port).
@@ -92,8 +93,10 @@ if [ "$build_rc" -eq 0 ]; then
     cb_log "dotnet test ChatBoost.sln -c $CONFIG --no-build $*"
     # `--logger trx` without LogFileName: VSTest names each project's file uniquely.
     # (A fixed LogFileName makes every project overwrite the same file.)
+    # A test that hangs is stopped after TEST_HANG_TIMEOUT and the run fails naming it, instead of
+    # holding CI until its own limit.
     cb_run dotnet test ChatBoost.sln -c "$CONFIG" --no-build --results-directory "$RESULTS_DIR" \
-        --logger trx "$@" || test_rc=$?
+        --logger trx --blame-hang-timeout "${TEST_HANG_TIMEOUT:-8m}" --blame-hang-dump-type none "$@" || test_rc=$?
 else
     cb_warn "build failed (exit $build_rc); tests not run"
 fi

@@ -19,7 +19,7 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
     private TestDatabase? _database;
     private InProcessTestCluster? _cluster;
 
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    public ManualClock Clock { get; } = new();
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
 
@@ -73,14 +73,18 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A clock that only moves when told to.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+/// <summary>
+/// The system clock moved forward by <see cref="Advance"/>. Time keeps flowing — Orleans itself uses the
+/// registered TimeProvider for its timers and delays, and a frozen clock would stall the silo — and tests
+/// jump it ahead (e.g. past an invitation's expiry). Timers and timestamps are the system's.
+/// </summary>
+public sealed class ManualClock : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private long _advancedTicks;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
 
-    public void Advance(TimeSpan by) => _now += by;
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _advancedTicks, by.Ticks);
 }
 
 [CollectionDefinition(Name)]
