@@ -163,10 +163,14 @@ public sealed record BotResponse(
     string? WhatsappWebhookVerifyTokenLast4,
     long CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt,
+    bool CredentialsInvalid = false,
+    string? CredentialsInvalidReason = null,
+    DateTimeOffset? CredentialsInvalidAt = null)
 {
     public static BotResponse From(BotView b) => new(
         b.Id, b.OrganizationId, b.Name, b.Description, b.IsWhatsappEnabled, b.WhatsappPhoneNumberId, b.WhatsappBusinessAccountId,
         b.WhatsappAccessToken.IsSet, b.WhatsappAccessToken.Last4, b.WhatsappAppSecret.IsSet, b.WhatsappAppSecret.Last4,
-        b.WhatsappWebhookVerifyToken.IsSet, b.WhatsappWebhookVerifyToken.Last4, b.CreatedBy, b.CreatedAt, b.UpdatedAt);
+        b.WhatsappWebhookVerifyToken.IsSet, b.WhatsappWebhookVerifyToken.Last4, b.CreatedBy, b.CreatedAt, b.UpdatedAt,
+        b.CredentialsInvalid, b.CredentialsInvalidReason, b.CredentialsInvalidAt);
 }

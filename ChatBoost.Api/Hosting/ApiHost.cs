@@ -5,6 +5,7 @@ using ChatBoost.Api.Bots;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
+using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public static class ApiHost
         });
         builder.Configuration.AddChatBoostEnvironmentVariables();
         var settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
+        var webhookSettings = WhatsAppWebhookSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var maxBody = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         if (maxBody is < 1024 or > 64 * 1024 * 1024)
         {
@@ -75,6 +77,7 @@ public static class ApiHost
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
+        services.AddWhatsAppWebhooks(webhookSettings);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -90,6 +93,8 @@ public static class ApiHost
         api.MapPlatformAdminEndpoints();
         api.MapBotEndpoints();
         api.MapFlowEndpoints();
+        api.MapWhatsAppWebhookEndpoints();
+        api.MapWhatsAppSendEndpoints();
         return app;
     }
 

@@ -65,4 +65,7 @@ public sealed record BotView(
     [property: Id(9)] SecretSummary WhatsappWebhookVerifyToken,
     [property: Id(10)] long CreatedBy,
     [property: Id(11)] DateTimeOffset CreatedAt,
-    [property: Id(12)] DateTimeOffset? UpdatedAt);
+    [property: Id(12)] DateTimeOffset? UpdatedAt,
+    [property: Id(13)] bool CredentialsInvalid = false,
+    [property: Id(14)] string? CredentialsInvalidReason = null,
+    [property: Id(15)] DateTimeOffset? CredentialsInvalidAt = null);

@@ -13,6 +13,30 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     /// <summary>The contact as the grain knows it, or null before anything was recorded for it.</summary>
     [Alias("GetProfile")]
     Task<ContactProfile?> GetProfileAsync();
+
+    // ---- Inbound (ContactGrain.Inbound.cs) ----
+
+    /// <summary>
+    /// Records an inbound message durably (de-duplicated by wamid), the contact's profile name and its last inbound
+    /// time, and returns. Throws when the message could not be recorded. Processing after the record (triggers,
+    /// flows) never delays this call.
+    /// </summary>
+    [Alias("RecordInbound")]
+    Task<InboundOutcome> RecordInboundAsync(InboundMessageInput input);
+
+    // ---- end of inbound ----
+
+    // ---- Outbound (ContactGrain.Outbound.cs) ----
+
+    /// <summary>
+    /// Sends one message to this contact through the bot's WhatsApp number. Calls to one contact run one at a time, so
+    /// sends are strictly ordered. A free-form message outside the 24-hour window is refused without calling Meta;
+    /// otherwise the message is recorded as <c>queued</c> before the call (the outbox), then <c>sent</c> or <c>failed</c>.
+    /// </summary>
+    [Alias("Send")]
+    Task<ChatBoost.Grains.Interfaces.WhatsApp.SendOutcome> SendAsync(ChatBoost.Grains.Interfaces.WhatsApp.SendCommand command);
+
+    // ---- end of outbound ----
 }
 
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.ContactProfile")]

@@ -16,7 +16,10 @@ public sealed record BotCredentials(
     [property: Id(5)] string? AppSecret,
     [property: Id(6)] string? WebhookVerifyToken,
     [property: Id(7)] string ApiVersion,
-    [property: Id(8)] bool UsesOwnAccessToken)
+    [property: Id(8)] bool UsesOwnAccessToken,
+    [property: Id(9)] long OrganizationId = 0,
+    [property: Id(10)] bool CredentialsInvalid = false,
+    [property: Id(11)] string? CredentialsInvalidReason = null)
 {
     public override string ToString() =>
         $"BotCredentials {{ BotId = {BotId}, PhoneNumberId = {PhoneNumberId}, BusinessAccountId = {BusinessAccountId}, ApiVersion = {ApiVersion}, UsesOwnAccessToken = {UsesOwnAccessToken}, secrets = *** }}";
@@ -33,6 +36,14 @@ public interface IBotCredentialsGrain : IGrainWithIntegerKey
     /// <summary>The decrypted credentials with per-field fallback to the environment defaults; null for a missing or deleted bot.</summary>
     [Alias("GetEffectiveCredentials")]
     Task<BotCredentials?> GetEffectiveCredentialsAsync();
+
+    /// <summary>
+    /// Meta rejected the bot's access token (code 190 and kin): mark the credentials invalid so every further send fails
+    /// fast, until the access token is updated (<c>PUT /bots/{id}</c> with <c>whatsapp_access_token</c>). Idempotent;
+    /// <paramref name="reason"/> is Meta's code and message, never a secret.
+    /// </summary>
+    [Alias("MarkCredentialsInvalid")]
+    Task MarkCredentialsInvalidAsync(string reason);
 }
 
 /// <summary>The <c>WHATSAPP_*</c> environment defaults (configuration section <c>WhatsApp</c>).</summary>

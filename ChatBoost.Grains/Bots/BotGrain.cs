@@ -24,7 +24,7 @@ public sealed class BotGrain(
 
     public const string ResourceKind = "bots";
 
-    private readonly BotProjection _projection = new(database);
+    private readonly BotProjection _projection = new(database, secrets);
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -98,6 +98,14 @@ public sealed class BotGrain(
         S.AccessToken = Apply(S.AccessToken, command.WhatsappAccessToken);
         S.AppSecret = Apply(S.AppSecret, command.WhatsappAppSecret);
         S.WebhookVerifyToken = Apply(S.WebhookVerifyToken, command.WhatsappWebhookVerifyToken);
+        if (command.WhatsappAccessToken is not null)
+        {
+            // A new (or cleared, falling back to the environment's) access token: let sends try again.
+            S.CredentialsInvalid = false;
+            S.CredentialsInvalidReason = null;
+            S.CredentialsInvalidAt = null;
+        }
+
         S.UpdatedAt = time.GetUtcNow();
         return await ClaimAndSaveAsync(backup) ?? CommandResult.Ok(ToView());
     }
@@ -174,7 +182,48 @@ public sealed class BotGrain(
             Reveal(S.AppSecret) ?? Blank(defaults.AppSecret),
             Reveal(S.WebhookVerifyToken) ?? Blank(defaults.WebhookVerifyToken),
             Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion,
-            S.AccessToken is not null));
+            S.AccessToken is not null,
+            S.OrganizationId,
+            S.CredentialsInvalid,
+            S.CredentialsInvalidReason));
+    }
+
+    /// <summary>SILO-INTERNAL (see <see cref="IBotCredentialsGrain"/>): Meta rejected the token; stop sending until it is updated.</summary>
+    public async Task MarkCredentialsInvalidAsync(string reason)
+    {
+        if (!S.IsLive || S.CredentialsInvalid)
+        {
+            return;
+        }
+
+        var backup = S.Copy();
+        S.CredentialsInvalid = true;
+        S.CredentialsInvalidReason = reason.Length > 500 ? reason[..500] : reason;
+        S.CredentialsInvalidAt = time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = backup;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await NotifyCredentialsInvalidAsync();
+    }
+
+    /// <summary>
+    /// HOOK POINT for the notifications issue: tell the bot's organization that its WhatsApp access token was rejected.
+    /// Today a warning in the silo log (the reason is Meta's code and message, never the token).
+    /// </summary>
+    private Task NotifyCredentialsInvalidAsync()
+    {
+        logger.LogWarning(
+            "Bot {BotId} (organization {OrganizationId}): Meta rejected the WhatsApp access token ({Reason}); sends are stopped until the access token is updated.",
+            Id, S.OrganizationId, S.CredentialsInvalidReason);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -229,5 +278,6 @@ public sealed class BotGrain(
 
     private BotView ToView() => new(
         Id, S.OrganizationId, S.Name, S.Description, S.IsWhatsappEnabled, S.PhoneNumberId, S.BusinessAccountId,
-        Summary(S.AccessToken), Summary(S.AppSecret), Summary(S.WebhookVerifyToken), S.CreatedBy, S.CreatedAt, S.UpdatedAt);
+        Summary(S.AccessToken), Summary(S.AppSecret), Summary(S.WebhookVerifyToken), S.CreatedBy, S.CreatedAt, S.UpdatedAt,
+        S.CredentialsInvalid, S.CredentialsInvalidReason, S.CredentialsInvalidAt);
 }

@@ -8,8 +8,10 @@ namespace ChatBoost.Grains.Bots;
 /// Writes a bot's state into the <c>bots</c> table. Idempotent (an upsert of the whole row). The row is also the bot's
 /// claim on its phone number id: the partial unique index refuses a second live bot with the same number, which
 /// surfaces as <see cref="IsPhoneNumberConflict"/>.
+/// With <paramref name="secrets"/>, the row also carries the SHA-256 of the webhook verify token (for
+/// <c>GET /whatsapp/webhook</c>); without it, that column is left as it is.
 /// </summary>
-public sealed class BotProjection(Database database)
+public sealed class BotProjection(Database database, ISecretProtector? secrets = null)
 {
     public const string PhoneNumberIndex = "bots_live_phone_number_key";
 
@@ -23,10 +25,10 @@ public sealed class BotProjection(Database database)
             """
             INSERT INTO bots (id, organization_id, name, description, is_whatsapp_enabled, whatsapp_phone_number_id, whatsapp_business_account_id,
                 has_whatsapp_access_token, whatsapp_access_token_last4, has_whatsapp_app_secret, whatsapp_app_secret_last4,
-                has_whatsapp_webhook_verify_token, whatsapp_webhook_verify_token_last4, created_by, created_at, updated_at, deleted_at)
+                has_whatsapp_webhook_verify_token, whatsapp_webhook_verify_token_last4, whatsapp_webhook_verify_token_sha256, created_by, created_at, updated_at, deleted_at)
             VALUES (@Id, @OrganizationId, @Name, @Description, @IsWhatsappEnabled, @PhoneNumberId, @BusinessAccountId,
                 @HasAccessToken, @AccessTokenLast4, @HasAppSecret, @AppSecretLast4, @HasVerifyToken, @VerifyTokenLast4,
-                @CreatedBy, @CreatedAt, @UpdatedAt, @DeletedAt)
+                @VerifyTokenSha256, @CreatedBy, @CreatedAt, @UpdatedAt, @DeletedAt)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
                 is_whatsapp_enabled = excluded.is_whatsapp_enabled, whatsapp_phone_number_id = excluded.whatsapp_phone_number_id,
                 whatsapp_business_account_id = excluded.whatsapp_business_account_id,
@@ -34,6 +36,8 @@ public sealed class BotProjection(Database database)
                 has_whatsapp_app_secret = excluded.has_whatsapp_app_secret, whatsapp_app_secret_last4 = excluded.whatsapp_app_secret_last4,
                 has_whatsapp_webhook_verify_token = excluded.has_whatsapp_webhook_verify_token,
                 whatsapp_webhook_verify_token_last4 = excluded.whatsapp_webhook_verify_token_last4,
+                whatsapp_webhook_verify_token_sha256 = CASE WHEN @HashesVerifyToken THEN excluded.whatsapp_webhook_verify_token_sha256
+                                                            ELSE bots.whatsapp_webhook_verify_token_sha256 END,
                 updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
             """,
             new
@@ -51,6 +55,10 @@ public sealed class BotProjection(Database database)
                 AppSecretLast4 = s.AppSecret?.Last4,
                 HasVerifyToken = s.WebhookVerifyToken is not null,
                 VerifyTokenLast4 = s.WebhookVerifyToken?.Last4,
+                HashesVerifyToken = secrets is not null,
+                VerifyTokenSha256 = s.WebhookVerifyToken is { } token && secrets is not null
+                    ? WhatsApp.WhatsAppDirectoryGrain.Sha256Hex(secrets.Unprotect(token.Ciphertext))
+                    : null,
                 s.CreatedBy,
                 s.CreatedAt,
                 s.UpdatedAt,

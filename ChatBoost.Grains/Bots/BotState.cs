@@ -32,6 +32,14 @@ public sealed class BotState
 
     [Id(13)] public DateTimeOffset? DeletedAt { get; set; }
 
+    /// <summary>Meta rejected the access token (code 190 and kin): no sends until the access token is updated.</summary>
+    [Id(14)] public bool CredentialsInvalid { get; set; }
+
+    /// <summary>Why (Meta's error code and message; never a secret).</summary>
+    [Id(15)] public string? CredentialsInvalidReason { get; set; }
+
+    [Id(16)] public DateTimeOffset? CredentialsInvalidAt { get; set; }
+
     public bool IsLive => Exists && DeletedAt is null;
 
     /// <summary>A copy to restore when a change is refused after it was applied (every member is immutable).</summary>

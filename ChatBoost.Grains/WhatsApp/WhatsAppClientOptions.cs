@@ -22,10 +22,14 @@ public sealed partial class WhatsAppClientOptions
     public string ApiVersion { get; set; } = DefaultApiVersion;
 
     /// <summary>One HTTP attempt (connect, send, response headers). A timed-out attempt is retried.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>All attempts and the waits between them together.</summary>
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// All attempts and the waits between them together. Kept below the grain call timeout
+    /// (GRAIN_CALL_TIMEOUT_SECONDS, 10 s): an API caller must never get a 503 for a send that is still going on
+    /// and then send it again; and a contact's inbound messages wait behind its send at most this long.
+    /// </summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>Retries after the first attempt, only for retryable failures (0 turns retrying off).</summary>
     public int MaxRetries { get; set; } = 4;
@@ -33,7 +37,7 @@ public sealed partial class WhatsAppClientOptions
     /// <summary>The median first back-off; it grows exponentially, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Largest response body read (error bodies are inspected for Meta's code before deciding to retry).</summary>
     public int MaxResponseBytes { get; set; } = 256 * 1024;

@@ -3,6 +3,8 @@ using System.Net;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
+using ChatBoost.Grains.WhatsApp;
+using ChatBoost.Grains.WhatsApp.MessageStore;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -28,6 +30,7 @@ public static class SiloHost
         ConfigureLogging(builder, settings.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         AddChatBoostServices(builder.Services, settings);
+        builder.Services.AddChatBoostWhatsApp(builder.Configuration);
 
         var connectionString = settings.DatabaseConnectionString;
         var redisConfiguration = settings.RedisConfiguration;
@@ -82,6 +85,8 @@ public static class SiloHost
         services.AddChatBoostSecretProtection();
         services.AddSingleton<OrganizationProjection>();
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
+        services.AddChatBoostMessageStore();
+        services.AddSingleton<WhatsAppNumberDirectory>();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

@@ -23,8 +23,9 @@ public sealed record InboundRecord(
     DateTimeOffset? WaTimestamp)
 {
     /// <summary>
-    /// The record of a parsed webhook message. PostgreSQL <c>text</c> cannot hold U+0000, so a NUL in the
-    /// normalised text is replaced by U+FFFD (the raw payload keeps what Meta sent).
+    /// The record of a parsed webhook message. PostgreSQL can store U+0000 neither in <c>text</c> nor in
+    /// <c>jsonb</c> (not even escaped), so a NUL is replaced by U+FFFD in the normalised text and in the raw
+    /// payload: otherwise one such message would fail its webhook on every one of Meta's retries, for days.
     /// </summary>
     public static InboundRecord From(long botId, long organizationId, InboundMessage message)
     {
@@ -36,7 +37,7 @@ public sealed record InboundRecord(
             message.WaMessageId,
             message.Type,
             message.Text?.Replace('\0', '\uFFFD'),
-            message.RawJson,
+            message.RawJson.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase),
             message.Timestamp);
     }
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
+// Lives in the interfaces assembly (namespace kept) so that the API, which references only this assembly, verifies
+// webhooks with the same code as the fake Graph API signs them.
 namespace ChatBoost.Grains.WhatsApp;
 
 /// <summary>

@@ -1,0 +1,152 @@
+using System.Globalization;
+using ChatBoost.Api.Bots;
+using ChatBoost.Api.Http;
+using ChatBoost.Api.Organizations;
+using ChatBoost.Grains.Interfaces.Contacts;
+using ChatBoost.Grains.Interfaces.WhatsApp;
+using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
+
+namespace ChatBoost.Api.WhatsApp;
+
+/// <summary>
+/// The seed's WhatsApp sends (<c>POST /whatsapp/send/template|text|media|interactive?bot_id=</c>, permission
+/// <c>messages.send</c>) and history (<c>GET /whatsapp/messages/{bot_id}</c>, <c>messages.read</c>), both in the
+/// organization that owns the bot.
+/// </summary>
+public static class SendEndpoints
+{
+    public const string Tag = "WhatsApp";
+
+    private const string SendDescription =
+        "Sends to the contact 'to' through the bot's WhatsApp number (the bot's credentials, else the WHATSAPP_* defaults). " +
+        "Sends to one contact leave strictly in order. The message is recorded as queued before the call to Meta, then sent " +
+        "(200 with message_id, wa_message_id) or failed. Errors: 404 unknown bot; 409 bot not WhatsApp-enabled, without " +
+        "credentials, or with credentials marked invalid after Meta rejected the access token (update the access token); " +
+        "422 invalid body, or a free-form message outside the 24-hour customer-service window (Meta is not called); " +
+        "502 Meta refused the message (meta_code, meta_message, message_id); 503 Meta stayed unavailable or throttled " +
+        "through the retries (Retry-After).";
+
+    public static RouteGroupBuilder MapWhatsAppSendEndpoints(this IEndpointRouteBuilder app)
+    {
+        var whatsapp = app.MapGroup("/whatsapp").WithTags(Tag);
+
+        MapSend<SendTemplateRequest>(whatsapp, "template", "Send a template message (allowed outside the 24-hour window)");
+        MapSend<SendTextRequest>(whatsapp, "text", "Send a text message");
+        MapSend<SendMediaRequest>(whatsapp, "media", "Send an image, video, audio, document or sticker by media_id or link");
+        MapSend<SendInteractiveRequest>(whatsapp, "interactive", "Send reply buttons or a list");
+
+        whatsapp.MapGet("/messages/{bot_id:long}", async (HttpContext http, IClusterClient cluster) =>
+            {
+                var errors = new ValidationErrors();
+                var limit = ParseLimit(http.Request.Query["limit"].ToString(), errors);
+                var cursor = http.Request.Query["cursor"].ToString();
+                var contact = http.Request.Query["contact"].ToString().Trim().TrimStart('+');
+                if (contact.Length > 64 || contact.Any(c => !char.IsAsciiDigit(c)))
+                {
+                    errors.Add("contact", "Must be the contact's WhatsApp id (digits).");
+                }
+
+                if (cursor.Length > 64)
+                {
+                    errors.Add("cursor", "Not a cursor this API returned (use next_cursor from a previous page).");
+                }
+
+                if (errors.Any)
+                {
+                    return errors.ToResult();
+                }
+
+                var result = await cluster.GetGrain<IMessageHistoryGrain>(0).ListAsync(
+                    BotEndpoints.RouteBot(http), contact.Length == 0 ? null : contact, limit, cursor.Length == 0 ? null : cursor);
+                return result.ToHttp(page => TypedResults.Ok(new MessagePageResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor)));
+            })
+            .RequireOrganizationPermission(MessagesRead, BotAccess.OfRouteBot)
+            .WithSummary("A bot's message history, newest first (limit ≤ 200, default 50; cursor; contact filter)")
+            .WithDescription("Inbound and outbound messages with their delivery status. Pass next_cursor as cursor for the next page; " +
+                "contact filters to one customer's conversation. 422 for a bad limit or cursor.");
+
+        return whatsapp;
+    }
+
+    private static void MapSend<T>(RouteGroupBuilder group, string kind, string summary)
+        where T : SendRequestBase
+    {
+        group.MapPost($"/send/{kind}", (Body<T> body, HttpContext http, IClusterClient cluster) => SendAsync(body.Value, http, cluster))
+            .RequireBotIdQuery()
+            .RequireOrganizationPermission(MessagesSend, http => BotAccess.OfBot(http, BotAccess.QueryId(http, "bot_id", out _)))
+            .WithSummary(summary)
+            .WithDescription(SendDescription);
+    }
+
+    private static async Task<IResult> SendAsync(SendRequestBase body, HttpContext http, IClusterClient cluster)
+    {
+        var botId = BotAccess.QueryId(http, "bot_id", out _)!.Value;
+        var outcome = await cluster.GetGrain<IContactGrain>(botId, body.ContactWaId(), null).SendAsync(body.ToCommand());
+        return ToHttp(outcome, http);
+    }
+
+    internal static IResult ToHttp(SendOutcome outcome, HttpContext http)
+    {
+        switch (outcome.Status)
+        {
+            case SendStatus.Sent:
+                return TypedResults.Ok(new SendResponse(outcome.MessageId!.Value, outcome.WaMessageId!, "sent"));
+            case SendStatus.BotNotFound:
+                return BotEndpoints.NotFound(outcome.Detail ?? "Not found.");
+            case SendStatus.BotCannotSend:
+                return Problems.Conflict(outcome.Detail ?? "The bot cannot send.");
+            case SendStatus.Invalid:
+                return Problems.Validation("$", outcome.Detail ?? "Invalid message.");
+            case SendStatus.OutsideWindow:
+                return TypedResults.Problem(
+                    outcome.Detail,
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "Outside the customer-service window.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "outside_customer_service_window" });
+            case SendStatus.MetaUnavailable:
+                http.Response.Headers.RetryAfter = (outcome.RetryAfterSeconds ?? 5).ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "WhatsApp unavailable.", extensions: MetaExtensions(outcome));
+            default:
+                return TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status502BadGateway,
+                    title: "WhatsApp refused the message.", extensions: MetaExtensions(outcome));
+        }
+    }
+
+    private static Dictionary<string, object?> MetaExtensions(SendOutcome outcome) => new()
+    {
+        ["message_id"] = outcome.MessageId,
+        ["meta_code"] = outcome.MetaCode,
+        ["meta_message"] = outcome.MetaMessage,
+    };
+
+    private static int ParseLimit(string raw, ValidationErrors errors)
+    {
+        if (raw.Length == 0)
+        {
+            return Paging.DefaultLimit;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > Paging.MaxLimit)
+        {
+            errors.Add("limit", $"Must be a whole number from 1 to {Paging.MaxLimit}.");
+            return Paging.DefaultLimit;
+        }
+
+        return limit;
+    }
+
+    /// <summary>422 unless <c>bot_id</c> is a positive integer, before the permission check (which would say 404).</summary>
+    private static RouteHandlerBuilder RequireBotIdQuery(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            if (BotAccess.QueryId(context.HttpContext, "bot_id", out var present) is not > 0)
+            {
+                var errors = new ValidationErrors();
+                errors.Add("bot_id", present ? "Must be a positive integer id." : "The query parameter bot_id is required.");
+                return errors.ToResult();
+            }
+
+            return await next(context);
+        });
+}

@@ -1,0 +1,160 @@
+using ChatBoost.Grains.Bots;
+using ChatBoost.Grains.Interfaces.WhatsApp;
+using ChatBoost.Grains.WhatsApp;
+using ChatBoost.Grains.WhatsApp.MessageStore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatBoost.Grains.Contacts;
+
+/// <summary>
+/// The outbound side of the contact grain: check the bot and the 24-hour window, record the message in the outbox
+/// (<c>queued</c>), send through the one WhatsApp client (classified retries and the cluster-wide per-number pacing are
+/// inside it), then mark it <c>sent</c> or <c>failed</c>. The grain handles one call at a time, so sends to one contact
+/// leave in the order they were asked for.
+/// </summary>
+/// <remarks>
+/// A refused free-form send outside the window writes no outbox row: nothing was attempted and the caller gets the
+/// 422 synchronously; the history only holds what was handed to Meta (or tried to be). After a crash between the
+/// <c>queued</c> row and the answer, the row stays <c>queued</c>: at most that one send is in doubt.
+/// </remarks>
+public sealed partial class ContactGrain
+{
+    /// <summary>WhatsApp's customer-service window: free-form messages only within it after the customer's last message.</summary>
+    public static readonly TimeSpan CustomerServiceWindow = TimeSpan.FromHours(24);
+
+    public const string OutsideWindowDetail = "outside the 24-hour customer-service window: only template messages can be sent";
+
+    private WhatsAppCloudClient? _whatsApp;
+    private MessageStatusWriter? _outbox;
+    private ILogger? _outboundLogger;
+
+    private WhatsAppCloudClient WhatsApp => _whatsApp ??= ServiceProvider.GetRequiredService<WhatsAppCloudClient>();
+
+    private MessageStatusWriter Outbox => _outbox ??= ServiceProvider.GetRequiredService<MessageStatusWriter>();
+
+    private ILogger OutboundLogger => _outboundLogger ??= ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBoost.Grains.Contacts.ContactGrain.Outbound");
+
+    public async Task<SendOutcome> SendAsync(SendCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var bot = GrainFactory.GetGrain<IBotCredentialsGrain>(BotId);
+        if (await bot.GetEffectiveCredentialsAsync() is not { } credentials)
+        {
+            return SendOutcome.Refused(SendStatus.BotNotFound, "Bot not found.");
+        }
+
+        if (!credentials.IsWhatsappEnabled)
+        {
+            return SendOutcome.Refused(SendStatus.BotCannotSend, "The bot is not WhatsApp-enabled: set is_whatsapp_enabled to true first.");
+        }
+
+        if (credentials.CredentialsInvalid)
+        {
+            return SendOutcome.Refused(SendStatus.BotCannotSend,
+                $"The bot's WhatsApp credentials are invalid — update the access token ({credentials.CredentialsInvalidReason}).");
+        }
+
+        if (WhatsAppCredentials.From(credentials) is not { } whatsApp)
+        {
+            return SendOutcome.Refused(SendStatus.BotCannotSend,
+                "The bot has no WhatsApp phone number id or access token (neither its own nor the environment's WHATSAPP_* defaults).");
+        }
+
+        var message = OutboundMapping.ToOutbound(WaId, command);
+        if (GraphMessageBodies.Validate(message) is { Count: > 0 } problems)
+        {
+            return SendOutcome.Refused(SendStatus.Invalid, string.Join(" ", problems));
+        }
+
+        if (!message.IsTemplate && (LastInboundAt is not { } last || time.GetUtcNow() - last > CustomerServiceWindow))
+        {
+            return SendOutcome.Refused(SendStatus.OutsideWindow, OutsideWindowDetail);
+        }
+
+        // The outbox: recorded before the call, so a crash cannot lose it.
+        var messageId = Guid.NewGuid();
+        await Outbox.RecordOutboundQueuedAsync(new OutboundRecord(
+            messageId, BotId, credentials.OrganizationId, WaId, OutboundMapping.MessageType(command), OutboundMapping.Text(command),
+            GraphMessageBodies.Build(message)));
+
+        var result = await WhatsApp.SendAsync(whatsApp, message);
+        if (result.IsSuccess)
+        {
+            // Meta has it: whatever happens to the bookkeeping, the caller must hear "sent", or it would send it again.
+            await TryMarkAsync(messageId, () => Outbox.MarkOutboundSentAsync(messageId, result.WaMessageId!));
+            return new SendOutcome(SendStatus.Sent, messageId, result.WaMessageId, null);
+        }
+
+        var failure = result.Failure!;
+        await TryMarkAsync(messageId, () => Outbox.MarkOutboundFailedAsync(messageId, failure.Code, failure.Kind.ToString(), failure.Message));
+        if (failure.Kind == GraphErrorKind.TokenExpired)
+        {
+            await bot.MarkCredentialsInvalidAsync($"Meta error {failure.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {failure.Message}");
+        }
+
+        OutboundLogger.LogInformation("Send {MessageId} of bot {BotId} failed after {Attempts} attempt(s): {Kind} {Code}",
+            messageId, BotId, result.Attempts, failure.Kind, failure.Code);
+        return failure.Retryable
+            ? new SendOutcome(SendStatus.MetaUnavailable, messageId, null,
+                "WhatsApp did not accept the message after retries; try again later.", failure.Code, failure.Message,
+                failure.RetryAfter is { } after ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : null)
+            : new SendOutcome(SendStatus.MetaRejected, messageId, null,
+                failure.Kind == GraphErrorKind.TokenExpired
+                    ? "WhatsApp rejected the bot's access token; the bot's credentials are now marked invalid — update the access token."
+                    : $"WhatsApp refused the message ({failure.Kind}).",
+                failure.Code, failure.Message);
+    }
+
+    /// <summary>
+    /// Marks the outbox row after the call. A failure here (database unavailable) leaves the row <c>queued</c> — the
+    /// "in doubt" state a crash would leave too — and is logged; it does not change what Meta did.
+    /// </summary>
+    private async Task TryMarkAsync(Guid messageId, Func<Task<bool>> mark)
+    {
+        try
+        {
+            await mark();
+        }
+        catch (Exception e)
+        {
+            OutboundLogger.LogError(e, "Send {MessageId} of bot {BotId}: the outcome could not be recorded; the message stays queued", messageId, BotId);
+        }
+    }
+}
+
+/// <summary>Maps the API's <see cref="SendCommand"/> to the WhatsApp client's <see cref="OutboundMessage"/>.</summary>
+internal static class OutboundMapping
+{
+    public static OutboundMessage ToOutbound(string to, SendCommand c) => c.Type switch
+    {
+        "text" => new OutboundText(to, c.Text ?? "", c.PreviewUrl),
+        "template" => new OutboundTemplate(to, c.TemplateName ?? "", c.LanguageCode ?? "", c.Components?.Select(Component).ToList()),
+        "image" => Media(to, MediaKind.Image, c),
+        "video" => Media(to, MediaKind.Video, c),
+        "audio" => Media(to, MediaKind.Audio, c),
+        "document" => Media(to, MediaKind.Document, c),
+        "sticker" => Media(to, MediaKind.Sticker, c),
+        "button" => new OutboundButtons(to, c.Text ?? "", [.. (c.Buttons ?? []).Select(b => new ReplyButton(b.Id, b.Title))], c.Header, c.Footer),
+        "list" => new OutboundList(to, c.Text ?? "", c.ListButton ?? "",
+            [.. (c.Sections ?? []).Select(s => new ListSection(s.Title, [.. s.Rows.Select(r => new ListRow(r.Id, r.Title, r.Description))]))],
+            c.Header, c.Footer),
+        _ => throw new ArgumentException($"Unknown message type '{c.Type}'.", nameof(c)),
+    };
+
+    /// <summary>The stored <c>message_type</c>: the Graph API's type (<c>interactive</c> for buttons and lists).</summary>
+    public static string MessageType(SendCommand c) => c.Type is "button" or "list" ? "interactive" : c.Type;
+
+    /// <summary>The stored <c>text</c>: what a person reads first.</summary>
+    public static string? Text(SendCommand c) => c.Type switch
+    {
+        "template" => c.TemplateName,
+        "image" or "video" or "audio" or "document" or "sticker" => c.Caption,
+        _ => c.Text,
+    };
+
+    private static OutboundMedia Media(string to, MediaKind kind, SendCommand c) => new(to, kind, c.MediaId, c.Link, c.Caption, c.Filename);
+
+    private static TemplateComponent Component(SendTemplateComponent c) =>
+        new(c.Type, [.. c.Parameters.Select(p => new TemplateParameter(p.Type, p.Value, p.ParameterName, p.MediaId, p.Link, p.Filename))], c.SubType, c.Index);
+}

@@ -1,0 +1,154 @@
+using ChatBoost.Grains.Interfaces.Contacts;
+using ChatBoost.Grains.Interfaces.WhatsApp;
+using ChatBoost.Grains.WhatsApp.MessageStore;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace ChatBoost.Grains.WhatsApp;
+
+/// <inheritdoc cref="IWebhookIngressGrain"/>
+/// <remarks>
+/// Messages go to the contact grain keyed by (bot, sender): different senders concurrently, one sender's messages in
+/// payload order. Statuses are applied directly with <see cref="MessageStatusWriter"/> (one idempotent, monotonic
+/// statement each). An unknown phone number or a status for an unknown message is logged and skipped, never an error:
+/// Meta would retry it for days and it can never succeed.
+/// </remarks>
+[StatelessWorker]
+public sealed class WebhookIngressGrain(
+    WhatsAppNumberDirectory numbers,
+    MessageStatusWriter statuses,
+    ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain
+{
+    public async Task<WebhookIngestResult> IngestAsync(byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var parsed = WebhookPayloadParser.Parse(body);
+        if (!parsed.IsValid)
+        {
+            return WebhookIngestResult.BadRequest(parsed.Problem!);
+        }
+
+        var skipped = parsed.SkippedItems;
+        var work = new List<(WhatsAppBotRef Bot, WebhookBatch Batch)>(parsed.Batches.Count);
+        foreach (var batch in parsed.Batches)
+        {
+            if (batch.Messages.Count == 0 && batch.Statuses.Count == 0)
+            {
+                continue;
+            }
+
+            if (await numbers.FindAsync(batch.PhoneNumberId) is { } bot)
+            {
+                work.Add((bot, batch));
+            }
+            else
+            {
+                skipped += batch.Messages.Count + batch.Statuses.Count;
+                logger.LogWarning(
+                    "Webhook for unknown phone number id {PhoneNumberId}: {Messages} messages and {Statuses} statuses acknowledged and dropped",
+                    batch.PhoneNumberId,
+                    batch.Messages.Count,
+                    batch.Statuses.Count);
+            }
+        }
+
+        // Messages: one task per (bot, sender), each recording that sender's messages in order.
+        var perContact = new Dictionary<(long, string), List<(WhatsAppBotRef Bot, InboundMessageInput Input)>>();
+        foreach (var (bot, batch) in work)
+        {
+            foreach (var message in batch.Messages)
+            {
+                var record = InboundRecord.From(bot.BotId, bot.OrganizationId, message);
+                try
+                {
+                    record.Validate();
+                }
+                catch (ArgumentException e)
+                {
+                    // Would fail on every retry: acknowledge and drop it rather than make Meta retry for days.
+                    skipped++;
+                    logger.LogWarning("Inbound message {WaMessageId} for bot {BotId} cannot be stored and is dropped: {Reason}", Truncate(message.WaMessageId), bot.BotId, e.Message);
+                    continue;
+                }
+
+                var key = (bot.BotId, message.From);
+                if (!perContact.TryGetValue(key, out var list))
+                {
+                    perContact[key] = list = [];
+                }
+
+                list.Add((bot, new InboundMessageInput(
+                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp)));
+            }
+        }
+
+        var recording = perContact.Select(pair => RecordContactAsync(pair.Key.Item1, pair.Key.Item2, pair.Value)).ToList();
+        var applying = ApplyStatusesAsync(work);
+
+        // Every message must be durable before we answer; WhenAll surfaces the first failure after all have finished.
+        var counts = await Task.WhenAll(recording);
+        var (applied, unknown) = await applying;
+        return new WebhookIngestResult(
+            null,
+            counts.Sum(c => c.Received),
+            counts.Sum(c => c.Duplicates),
+            applied,
+            unknown,
+            skipped);
+    }
+
+    private async Task<(int Received, int Duplicates)> RecordContactAsync(long botId, string waId, List<(WhatsAppBotRef Bot, InboundMessageInput Input)> messages)
+    {
+        var contact = GrainFactory.GetGrain<IContactGrain>(botId, waId, null);
+        int received = 0, duplicates = 0;
+        foreach (var (_, input) in messages)
+        {
+            var outcome = await contact.RecordInboundAsync(input);
+            received++;
+            if (outcome == InboundOutcome.Duplicate)
+            {
+                duplicates++;
+            }
+        }
+
+        return (received, duplicates);
+    }
+
+    private async Task<(int Processed, int Unknown)> ApplyStatusesAsync(List<(WhatsAppBotRef Bot, WebhookBatch Batch)> work)
+    {
+        int processed = 0, unknown = 0;
+        foreach (var (bot, batch) in work)
+        {
+            // In payload order: the monotonic rule makes the order irrelevant to the final state anyway.
+            foreach (var status in batch.Statuses)
+            {
+                StatusApplyOutcome outcome;
+                try
+                {
+                    outcome = await statuses.ApplyStatusAsync(bot.BotId, status);
+                }
+                catch (ArgumentException)
+                {
+                    // A message id the table cannot hold (too long, U+0000): no message of ours has it.
+                    logger.LogWarning("A status for bot {BotId} has an unusable message id and is dropped", bot.BotId);
+                    continue;
+                }
+
+                processed++;
+                if (outcome == StatusApplyOutcome.UnknownMessage)
+                {
+                    unknown++;
+                    logger.LogInformation(
+                        "Status {Status} for unknown message {WaMessageId} of bot {BotId} acknowledged and dropped",
+                        status.RawStatus,
+                        Truncate(status.WaMessageId),
+                        bot.BotId);
+                }
+            }
+        }
+
+        return (processed, unknown);
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ChatBoost.EndToEndTests.Bots;
+using ChatBoost.EndToEndTests.Harness;
+using ChatBoost.FakeGraphApi;
+using Microsoft.AspNetCore.Builder;
+
+namespace ChatBoost.EndToEndTests.WhatsApp;
+
+/// <summary>
+/// Its own system (the webhook defaults differ from the shared one's): the API and a silo with WHATSAPP_APP_SECRET and
+/// WHATSAPP_WEBHOOK_VERIFY_TOKEN set, the fake Graph API in-process, and one bot that owns <see cref="PhoneNumberId"/>
+/// and relies on the environment's app secret.
+/// </summary>
+public sealed class WebhookFixture : IAsyncLifetime
+{
+    public const string EnvAppSecret = "env-app-secret-for-webhook-tests";
+    public const string EnvVerifyToken = "env-verify-token-for-webhook-tests";
+
+    private ChatBoostSystem? _system;
+    private WebApplication? _fake;
+
+    public ChatBoostSystem System => _system ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Fake { get; private set; } = null!;
+
+    public string WebhookUrl => new Uri(System.BaseAddress, "/whatsapp/webhook").ToString();
+
+    public string OwnerToken { get; private set; } = "";
+
+    public long BotId { get; private set; }
+
+    public long OrganizationId { get; private set; }
+
+    public string PhoneNumberId { get; } = NewPhoneNumberId();
+
+    public static string NewPhoneNumberId() => Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task InitializeAsync()
+    {
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0"]);
+        await _fake.StartAsync();
+        Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+
+        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
+        {
+            ["WHATSAPP_APP_SECRET"] = EnvAppSecret,
+            ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = EnvVerifyToken,
+        });
+        var owner = await System.Http.NewUserAsync("webhook-owner");
+        OwnerToken = owner.Token;
+        BotId = await System.Http.CreateBotAsync(owner.Token, new { name = "Webhook bot", whatsapp_phone_number_id = PhoneNumberId });
+        await using var db = await System.OpenDatabaseAsync();
+        await using var query = new Npgsql.NpgsqlCommand("SELECT organization_id FROM bots WHERE id = @id", db);
+        query.Parameters.AddWithValue("id", BotId);
+        OrganizationId = (long)(await query.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>POST /_fake/inbound: the fake builds, signs and posts an inbound webhook (defaults: this system, the env secret, the fixture's bot).</summary>
+    public async Task<JsonObject> InboundAsync(JsonObject request)
+    {
+        request["webhook_url"] ??= WebhookUrl;
+        request["app_secret"] ??= EnvAppSecret;
+        request["phone_number_id"] ??= PhoneNumberId;
+        request["from"] ??= "4915112345678";
+        using var response = await Fake.PostAsJsonAsync("/_fake/inbound", request);
+        Assert.True(response.IsSuccessStatusCode, $"/_fake/inbound: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>POST /_fake/status: one signed status webhook per status, in the order given.</summary>
+    public async Task<JsonObject> StatusAsync(JsonObject request)
+    {
+        request["webhook_url"] ??= WebhookUrl;
+        request["app_secret"] ??= EnvAppSecret;
+        request["phone_number_id"] ??= PhoneNumberId;
+        request["recipient_id"] ??= "4915112345678";
+        using var response = await Fake.PostAsJsonAsync("/_fake/status", request);
+        Assert.True(response.IsSuccessStatusCode, $"/_fake/status: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public static int[] HttpStatuses(JsonObject inbound) =>
+        [.. inbound["http_statuses"]!.AsArray().Select(s => s!.GetValue<int>())];
+
+    public async Task DisposeAsync()
+    {
+        Fake?.Dispose();
+        if (_fake is not null)
+        {
+            await _fake.StopAsync();
+            await _fake.DisposeAsync();
+        }
+
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+    }
+
+    public static void AssertOk(HttpStatusCode status, string context) => Assert.True(status == HttpStatusCode.OK, context);
+}
