@@ -1,3 +1,5 @@
+using ChatBoost.Configuration;
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using ChatBoost.Api.Bots;
 using ChatBoost.Api.Http;
@@ -71,17 +73,23 @@ public static class SendEndpoints
     private static void MapSend<T>(RouteGroupBuilder group, string kind, string summary)
         where T : SendRequestBase
     {
-        group.MapPost($"/send/{kind}", (Body<T> body, HttpContext http, IClusterClient cluster) => SendAsync(body.Value, http, cluster))
+        group.MapPost($"/send/{kind}", (Body<T> body, HttpContext http, IClusterClient cluster, IOptions<ClusterSettings> clusterSettings) =>
+                SendAsync(body.Value, http, cluster, clusterSettings.Value))
             .RequireBotIdQuery()
             .RequireOrganizationPermission(MessagesSend, http => BotAccess.OfBot(http, BotAccess.QueryId(http, "bot_id", out _)))
             .WithSummary(summary)
             .WithDescription(SendDescription);
     }
 
-    private static async Task<IResult> SendAsync(SendRequestBase body, HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> SendAsync(SendRequestBase body, HttpContext http, IClusterClient cluster, ClusterSettings settings)
     {
         var botId = BotAccess.QueryId(http, "bot_id", out _)!.Value;
-        var outcome = await cluster.GetGrain<IContactGrain>(botId, body.ContactWaId(), null).SendAsync(body.ToCommand());
+
+        // The grain must finish (send or give up) before this request's grain call times out: otherwise we would
+        // answer 503 for a message that still goes out, and the client's retry would send it twice.
+        var notAfter = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Max(1, settings.ResponseTimeoutSeconds - 2));
+        var command = body.ToCommand() with { NotAfter = notAfter };
+        var outcome = await cluster.GetGrain<IContactGrain>(botId, body.ContactWaId(), null).SendAsync(command);
         return ToHttp(outcome, http);
     }
 

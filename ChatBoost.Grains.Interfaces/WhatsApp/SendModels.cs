@@ -5,6 +5,9 @@ namespace ChatBoost.Grains.Interfaces.WhatsApp;
 /// a <see cref="Type"/> discriminator: <c>text</c>, <c>template</c>, a media type (<c>image</c>, <c>video</c>,
 /// <c>audio</c>, <c>document</c>, <c>sticker</c>), or an interactive <c>button</c> / <c>list</c>. The contact grain
 /// maps it to the WhatsApp client's message and applies Meta's limits (<c>GraphMessageBodies.Validate</c>).
+/// <see cref="NotAfter"/> is the caller's deadline: a send still waiting (behind this contact's earlier sends, or
+/// for a rate slot) when it passes is not attempted, so a caller that gave up with 503 can retry without the
+/// message going out twice.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.whatsapp.SendCommand")]
 public sealed record SendCommand(
@@ -22,7 +25,8 @@ public sealed record SendCommand(
     [property: Id(11)] string? Footer = null,
     [property: Id(12)] IReadOnlyList<SendButton>? Buttons = null,
     [property: Id(13)] string? ListButton = null,
-    [property: Id(14)] IReadOnlyList<SendSection>? Sections = null)
+    [property: Id(14)] IReadOnlyList<SendSection>? Sections = null,
+    [property: Id(15)] DateTimeOffset? NotAfter = null)
 {
     public static readonly IReadOnlySet<string> MediaTypes = new HashSet<string>(StringComparer.Ordinal) { "image", "video", "audio", "document", "sticker" };
 

@@ -35,6 +35,8 @@ public sealed partial class ContactGrain
 
     private ILogger OutboundLogger => _outboundLogger ??= ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBoost.Grains.Contacts.ContactGrain.Outbound");
 
+    private const string DeadlineDetail = "The send could not start before the request's deadline (the number's rate limit or this contact's earlier sends); it was not sent. Try again.";
+
     public async Task<SendOutcome> SendAsync(SendCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -72,13 +74,35 @@ public sealed partial class ContactGrain
             return SendOutcome.Refused(SendStatus.OutsideWindow, OutsideWindowDetail);
         }
 
+        // The caller's deadline: past it the caller has answered 503 and may retry, so a late send would be a duplicate.
+        var remaining = command.NotAfter is { } notAfter ? notAfter - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (command.NotAfter is not null && remaining <= TimeSpan.Zero)
+        {
+            return new SendOutcome(SendStatus.MetaUnavailable, null, null, DeadlineDetail);
+        }
+
         // The outbox: recorded before the call, so a crash cannot lose it.
         var messageId = Guid.NewGuid();
         await Outbox.RecordOutboundQueuedAsync(new OutboundRecord(
             messageId, BotId, credentials.OrganizationId, WaId, OutboundMapping.MessageType(command), OutboundMapping.Text(command),
             GraphMessageBodies.Build(message)));
 
-        var result = await WhatsApp.SendAsync(whatsApp, message);
+        SendResult result;
+        using (var deadline = new CancellationTokenSource(remaining))
+        {
+            try
+            {
+                result = await WhatsApp.SendAsync(whatsApp, message, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // Cancelled while waiting for a rate slot or between retries (nothing sent), or — rarely — with an
+                // attempt in flight: the one send that may repeat.
+                await TryMarkAsync(messageId, () => Outbox.MarkOutboundFailedAsync(messageId, null, "DeadlineExceeded", DeadlineDetail));
+                return new SendOutcome(SendStatus.MetaUnavailable, messageId, null, DeadlineDetail);
+            }
+        }
+
         if (result.IsSuccess)
         {
             // Meta has it: whatever happens to the bookkeeping, the caller must hear "sent", or it would send it again.

@@ -208,8 +208,10 @@ public class SendTests(WhatsAppSystemFixture fixture)
     }
 
     /// <summary>
-    /// 200 template sends (not 500, to keep the run short: 500 is 11 s of pacing at 45/s), to 10 contacts of one number at once:
-    /// all succeed, the fake never answers 130429, and its log never holds more than 50 requests in any 1-second window.
+    /// A burst of 500 template sends to 10 contacts of one number at once (11 s of pacing at 45/s, longer than a send may
+    /// wait): every send answers 200, or 503 when its slot lies beyond the send deadline — and a 503 send never reaches
+    /// Meta later, so a client's retry cannot duplicate it. The fake never answers 130429 and its log never holds more
+    /// than 50 requests in any 1-second window.
     /// </summary>
     [Fact]
     public async Task ABurstToOneNumberNeverExceedsTheConfiguredRate()
@@ -220,10 +222,12 @@ public class SendTests(WhatsAppSystemFixture fixture)
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => SendTemplateAsync(warmBot, "1555000" + (1000 + (i % 10)).ToString(CultureInfo.InvariantCulture))));
 
         var (botId, phone) = await NewBotAsync();
-        const int sends = 200;
-        var results = await Task.WhenAll(Enumerable.Range(0, sends).Select(i =>
+        const int burst = 500;
+        var results = await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
             SendTemplateAsync(botId, "1555000" + (1000 + (i % 10)).ToString(CultureInfo.InvariantCulture))));
-        Assert.All(results, r => Assert.True(r.Status == HttpStatusCode.OK, r.Body?.ToJsonString()));
+        Assert.All(results, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.Body?.ToJsonString()));
+        var sends = results.Count(r => r.Status == HttpStatusCode.OK);
+        Assert.True(sends >= 200, $"only {sends} of {burst} sends were accepted");
 
         var requests = await FakeRequestsAsync(phone);
         var arrivals = requests.Select(r => DateTimeOffset.Parse(r!["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
@@ -249,7 +253,7 @@ public class SendTests(WhatsAppSystemFixture fixture)
             .GroupBy(r => r!["to"]!.GetValue<string>())
             .ToDictionary(g => g.Key, g => g.Select(r => r!["response"]!["messages"]![0]!["id"]!.GetValue<string>()).ToList());
         await using var db = await fixture.System.OpenDatabaseAsync();
-        await using var cmd = new NpgsqlCommand("SELECT contact_wa_id, wa_message_id FROM messages WHERE bot_id = @b ORDER BY id", db);
+        await using var cmd = new NpgsqlCommand("SELECT contact_wa_id, wa_message_id FROM messages WHERE bot_id = @b AND wa_message_id IS NOT NULL ORDER BY id", db);
         cmd.Parameters.AddWithValue("b", botId);
         var recorded = new Dictionary<string, List<string>>();
         await using (var reader = await cmd.ExecuteReaderAsync())
