@@ -32,7 +32,8 @@ public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryG
                    b.whatsapp_access_token_last4 AS WhatsappAccessTokenLast4, b.has_whatsapp_app_secret AS HasWhatsappAppSecret,
                    b.whatsapp_app_secret_last4 AS WhatsappAppSecretLast4, b.has_whatsapp_webhook_verify_token AS HasWhatsappWebhookVerifyToken,
                    b.whatsapp_webhook_verify_token_last4 AS WhatsappWebhookVerifyTokenLast4, b.created_by AS CreatedBy,
-                   b.created_at AS CreatedAt, b.updated_at AS UpdatedAt
+                   b.created_at AS CreatedAt, b.updated_at AS UpdatedAt, b.credentials_invalid AS CredentialsInvalid,
+                   b.credentials_invalid_reason AS CredentialsInvalidReason, b.credentials_invalid_at AS CredentialsInvalidAt
             FROM bots b
             JOIN organization_members m ON m.organization_id = b.organization_id AND m.user_id = @UserId
             JOIN organizations o ON o.id = b.organization_id AND o.deleted_at IS NULL
@@ -48,12 +49,13 @@ public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryG
         long Id, long OrganizationId, string Name, string? Description, bool IsWhatsappEnabled, string? WhatsappPhoneNumberId,
         string? WhatsappBusinessAccountId, bool HasWhatsappAccessToken, string? WhatsappAccessTokenLast4, bool HasWhatsappAppSecret,
         string? WhatsappAppSecretLast4, bool HasWhatsappWebhookVerifyToken, string? WhatsappWebhookVerifyTokenLast4, long CreatedBy,
-        DateTime CreatedAt, DateTime? UpdatedAt)
+        DateTime CreatedAt, DateTime? UpdatedAt, bool CredentialsInvalid, string? CredentialsInvalidReason, DateTime? CredentialsInvalidAt)
     {
         public BotView ToView() => new(
             Id, OrganizationId, Name, Description, IsWhatsappEnabled, WhatsappPhoneNumberId, WhatsappBusinessAccountId,
             new SecretSummary(HasWhatsappAccessToken, WhatsappAccessTokenLast4), new SecretSummary(HasWhatsappAppSecret, WhatsappAppSecretLast4),
-            new SecretSummary(HasWhatsappWebhookVerifyToken, WhatsappWebhookVerifyTokenLast4), CreatedBy, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null);
+            new SecretSummary(HasWhatsappWebhookVerifyToken, WhatsappWebhookVerifyTokenLast4), CreatedBy, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null,
+            CredentialsInvalid, CredentialsInvalidReason, CredentialsInvalidAt is { } at ? Utc(at) : null);
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -203,6 +203,7 @@ public sealed class BotGrain(
         try
         {
             await state.WriteStateAsync();
+            await _projection.SaveAsync(Id, S);
         }
         catch
         {

@@ -25,10 +25,12 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
             """
             INSERT INTO bots (id, organization_id, name, description, is_whatsapp_enabled, whatsapp_phone_number_id, whatsapp_business_account_id,
                 has_whatsapp_access_token, whatsapp_access_token_last4, has_whatsapp_app_secret, whatsapp_app_secret_last4,
-                has_whatsapp_webhook_verify_token, whatsapp_webhook_verify_token_last4, whatsapp_webhook_verify_token_sha256, created_by, created_at, updated_at, deleted_at)
+                has_whatsapp_webhook_verify_token, whatsapp_webhook_verify_token_last4, whatsapp_webhook_verify_token_sha256, created_by, created_at, updated_at, deleted_at,
+                credentials_invalid, credentials_invalid_reason, credentials_invalid_at)
             VALUES (@Id, @OrganizationId, @Name, @Description, @IsWhatsappEnabled, @PhoneNumberId, @BusinessAccountId,
                 @HasAccessToken, @AccessTokenLast4, @HasAppSecret, @AppSecretLast4, @HasVerifyToken, @VerifyTokenLast4,
-                @VerifyTokenSha256, @CreatedBy, @CreatedAt, @UpdatedAt, @DeletedAt)
+                @VerifyTokenSha256, @CreatedBy, @CreatedAt, @UpdatedAt, @DeletedAt,
+                @CredentialsInvalid, @CredentialsInvalidReason, @CredentialsInvalidAt)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
                 is_whatsapp_enabled = excluded.is_whatsapp_enabled, whatsapp_phone_number_id = excluded.whatsapp_phone_number_id,
                 whatsapp_business_account_id = excluded.whatsapp_business_account_id,
@@ -38,7 +40,9 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
                 whatsapp_webhook_verify_token_last4 = excluded.whatsapp_webhook_verify_token_last4,
                 whatsapp_webhook_verify_token_sha256 = CASE WHEN @HashesVerifyToken THEN excluded.whatsapp_webhook_verify_token_sha256
                                                             ELSE bots.whatsapp_webhook_verify_token_sha256 END,
-                updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
+                updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
+                credentials_invalid = excluded.credentials_invalid, credentials_invalid_reason = excluded.credentials_invalid_reason,
+                credentials_invalid_at = excluded.credentials_invalid_at
             """,
             new
             {
@@ -63,6 +67,9 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
                 s.CreatedAt,
                 s.UpdatedAt,
                 s.DeletedAt,
+                s.CredentialsInvalid,
+                s.CredentialsInvalidReason,
+                s.CredentialsInvalidAt,
             },
             cancellationToken: cancellationToken));
     }

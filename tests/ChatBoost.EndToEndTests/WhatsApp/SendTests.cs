@@ -190,6 +190,8 @@ public class SendTests(WhatsAppSystemFixture fixture)
         var (_, bot, _) = await Http.GetJsonAsync($"/bots/{botId}", Token);
         Assert.True(bot!["credentials_invalid"]!.GetValue<bool>());
         Assert.Contains("190", bot["credentials_invalid_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, list, _) = await Http.GetJsonAsync("/bots/?limit=200", Token);
+        Assert.True(list!.AsArray().Single(b => b!["id"]!.GetValue<long>() == botId)!["credentials_invalid"]!.GetValue<bool>());
 
         // Fail fast: no call to Meta.
         var next = await SendTemplateAsync(botId, "15550000502");
