@@ -16,6 +16,9 @@
 #   ENVIRONMENT  development | production | test             (default: development)
 #   ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID                  (default: chatboost / chatboost-dev)
 #   READY_TIMEOUT seconds to wait for /health/ready          (default: 180)
+#   WHATSAPP_ACCESS_TOKEN  unset = sandbox: starts the fake Graph API on 127.0.0.1:FAKE_GRAPH_PORT
+#                (default 8089) and generates WHATSAPP_APP_SECRET / WHATSAPP_WEBHOOK_VERIFY_TOKEN
+#                once into $DATA_DIR/whatsapp_app_secret / whatsapp_verify_token unless set
 #
 # Data survives restarts (the same DATA_DIR is reused); running it again is safe.
 set -euo pipefail
@@ -73,11 +76,52 @@ OWN_PIDFILE=0
 # whatever the silo/API need to reach it. Called after PostgreSQL/Redis are up
 # and before migrations/silo/API start. Anything started here must be stopped
 # in stop_extra_services (called first on exit).
+FAKE_GRAPH_PID=""
+SANDBOX_LINE=""
+# Sandbox: without a real WHATSAPP_ACCESS_TOKEN, run the fake Graph API
+# (tools/ChatBoost.FakeGraphApi) on 127.0.0.1:$FAKE_GRAPH_PORT and point the silo/API at it.
 start_extra_services() {
-    :
+    [ -z "${WHATSAPP_ACCESS_TOKEN:-}" ] || return 0
+    FAKE_GRAPH_PORT=${FAKE_GRAPH_PORT:-8089}
+    cb_require_free_port "$FAKE_GRAPH_PORT" "the fake Graph API (sandbox)" FAKE_GRAPH_PORT
+    local f var
+    for f in whatsapp_app_secret:WHATSAPP_APP_SECRET whatsapp_verify_token:WHATSAPP_WEBHOOK_VERIFY_TOKEN; do
+        var=${f#*:}; f="$DATA_DIR/${f%%:*}"
+        [ -z "${!var:-}" ] || continue
+        if [ ! -s "$f" ]; then
+            cb_log "generating $var into $f"
+            (umask 077; cb_random_hex 32 >"$f")
+        fi
+        chmod 600 "$f"
+        printf -v "$var" '%s' "$(cat "$f")"
+    done
+    export WHATSAPP_APP_SECRET WHATSAPP_WEBHOOK_VERIFY_TOKEN
+    export WHATSAPP_API_BASE_URL="http://127.0.0.1:$FAKE_GRAPH_PORT"
+    export WHATSAPP_ACCESS_TOKEN=sandbox-token
+
+    local fake_dir="$ROOT/tools/ChatBoost.FakeGraphApi/bin/$CONFIG/$TFM"
+    cb_log "dotnet build tools/ChatBoost.FakeGraphApi -c $CONFIG (sandbox)"
+    cb_run dotnet build "$ROOT/tools/ChatBoost.FakeGraphApi/ChatBoost.FakeGraphApi.csproj" -c "$CONFIG" -nologo -v:q -clp:NoSummary \
+        >"$LOG_DIR/build-fake-graph.log" 2>&1 \
+        || { tail -n 40 "$LOG_DIR/build-fake-graph.log" >&2; cb_die "building the fake Graph API failed (log: $LOG_DIR/build-fake-graph.log)"; }
+    [ -f "$fake_dir/ChatBoost.FakeGraphApi.dll" ] || cb_die "missing $fake_dir/ChatBoost.FakeGraphApi.dll after build"
+    if [ -f "$LOG_DIR/fake-graph.log" ]; then mv -f "$LOG_DIR/fake-graph.log" "$LOG_DIR/fake-graph.log.1"; fi
+    cb_log "starting the fake Graph API on 127.0.0.1:$FAKE_GRAPH_PORT (sandbox: WHATSAPP_ACCESS_TOKEN is not set)"
+    (cd "$fake_dir" && FAKE_GRAPH_TOKENS=sandbox-token \
+        FAKE_GRAPH_WEBHOOK_URL="http://127.0.0.1:$API_PORT/whatsapp/webhook" FAKE_GRAPH_APP_SECRET="$WHATSAPP_APP_SECRET" \
+        exec setsid dotnet ChatBoost.FakeGraphApi.dll --urls "http://127.0.0.1:$FAKE_GRAPH_PORT") \
+        >"$LOG_DIR/fake-graph.log" 2>&1 </dev/null &
+    FAKE_GRAPH_PID=$!
+    local deadline=$((SECONDS + 60))
+    until [ "$(cb_http_status "$WHATSAPP_API_BASE_URL/_fake/health")" = 200 ]; do
+        kill -0 "$FAKE_GRAPH_PID" 2>/dev/null || { show_logs "$LOG_DIR/fake-graph.log"; cb_die "the fake Graph API exited during startup (log: $LOG_DIR/fake-graph.log)"; }
+        [ "$SECONDS" -lt "$deadline" ] || { show_logs "$LOG_DIR/fake-graph.log"; cb_die "the fake Graph API did not answer within 60s (log: $LOG_DIR/fake-graph.log)"; }
+        sleep 0.5
+    done
+    SANDBOX_LINE="Sandbox: WhatsApp calls go to the fake Graph API at $WHATSAPP_API_BASE_URL (log $LOG_DIR/fake-graph.log); simulate a customer: bash scripts/simulate-customer.sh --help"
 }
 stop_extra_services() {
-    :
+    cb_stop_pid "$FAKE_GRAPH_PID" "fake Graph API" 10 group
 }
 # <<< HOOK: extra services ----------------------------------------------------
 
@@ -234,7 +278,9 @@ cat <<EOF
     Logs          $LOG_DIR/silo.log
                   $LOG_DIR/api.log
     Silo pid $SILO_PID, API pid $API_PID.  Press Ctrl-C to stop everything.
-
+${SANDBOX_LINE:+
+  $SANDBOX_LINE
+}
 EOF
 
 # Foreground: return when either process exits (or a signal triggers cleanup).
