@@ -9,6 +9,7 @@ namespace ChatBoost.Grains.Auth;
 
 /// <inheritdoc cref="IUserDirectoryGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class UserDirectoryGrain(Database database) : Grain, IUserDirectoryGrain
 {
     public async Task<RegistrationResult> RegisterAsync(RegisterUserCommand command)

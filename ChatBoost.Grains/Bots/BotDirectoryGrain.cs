@@ -8,6 +8,7 @@ namespace ChatBoost.Grains.Bots;
 
 /// <inheritdoc cref="IBotDirectoryGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryGrain
 {
     public async Task<CommandResult<BotView>> CreateAsync(CreateBotCommand command)

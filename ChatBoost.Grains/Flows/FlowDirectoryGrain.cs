@@ -14,6 +14,7 @@ namespace ChatBoost.Grains.Flows;
 /// <c>flow_templates</c> is its whole life and this stateless worker is enough.
 /// </remarks>
 [StatelessWorker]
+[Reentrant]
 public sealed class FlowDirectoryGrain(Database database, TimeProvider time) : Grain, IFlowDirectoryGrain
 {
     private const string FlowColumns =

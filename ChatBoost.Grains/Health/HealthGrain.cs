@@ -8,6 +8,7 @@ namespace ChatBoost.Grains.Health;
 
 /// <inheritdoc cref="IHealthGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class HealthGrain(Database database, ILogger<HealthGrain> logger) : Grain, IHealthGrain
 {
     public async Task<HealthReport> CheckAsync()

@@ -8,6 +8,7 @@ namespace ChatBoost.Grains.Organizations;
 
 /// <inheritdoc cref="IOrganizationDirectoryGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class OrganizationDirectoryGrain(Database database) : Grain, IOrganizationDirectoryGrain
 {
     public async Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description)

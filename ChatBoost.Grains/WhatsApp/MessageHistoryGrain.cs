@@ -7,6 +7,7 @@ namespace ChatBoost.Grains.WhatsApp;
 
 /// <inheritdoc cref="IMessageHistoryGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class MessageHistoryGrain(MessageHistoryQuery query) : Grain, IMessageHistoryGrain
 {
     public async Task<CommandResult<MessageHistoryPage>> ListAsync(long botId, string? contactWaId, int limit, string? cursor)

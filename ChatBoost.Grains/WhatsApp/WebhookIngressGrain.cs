@@ -14,6 +14,7 @@ namespace ChatBoost.Grains.WhatsApp;
 /// Meta would retry it for days and it can never succeed.
 /// </remarks>
 [StatelessWorker]
+[Reentrant]
 public sealed class WebhookIngressGrain(
     WhatsAppNumberDirectory numbers,
     MessageStatusWriter statuses,

@@ -10,6 +10,7 @@ namespace ChatBoost.Grains.WhatsApp;
 
 /// <inheritdoc cref="IWhatsAppDirectoryGrain"/>
 [StatelessWorker]
+[Reentrant]
 public sealed class WhatsAppDirectoryGrain(Database database, WhatsAppNumberDirectory numbers) : Grain, IWhatsAppDirectoryGrain
 {
     public async Task<bool> IsWebhookVerifyTokenAsync(string verifyToken)
