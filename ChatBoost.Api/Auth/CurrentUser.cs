@@ -58,12 +58,6 @@ public static class CurrentUser
         }
 
         context.HandleResponse();
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        ClusterFailures.SetRetryAfter(context.HttpContext);
-        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context.HttpContext,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable.", Detail = "The service is temporarily unavailable. Retry shortly." },
-        });
+        await Problems.ServiceUnavailable(context.HttpContext).ExecuteAsync(context.HttpContext);
     }
 }

@@ -64,6 +64,14 @@ public static class BotAccess
             : long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : -1;
     }
 
+    /// <summary>
+    /// The check for lists across organizations: a malformed <c>organization_id</c> is 422; the permission is checked
+    /// in the organization named, or else in the caller's personal organization.
+    /// </summary>
+    public static RouteHandlerBuilder RequireListPermission(this RouteHandlerBuilder builder, string permission) =>
+        builder.ValidateQueryIds("organization_id")
+            .RequireOrganizationPermission(permission, http => ValueTask.FromResult<long?>(OrPersonal(http, QueryId(http, "organization_id", out _))));
+
     public static long FlowOfNode(HttpContext http) => (long)http.Items[FlowIdKey]!;
 
     /// <summary>

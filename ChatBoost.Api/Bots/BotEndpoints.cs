@@ -40,8 +40,7 @@ public static class BotEndpoints
                 var list = await cluster.GetGrain<IBotDirectoryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
             })
-            .ValidateQueryIds("organization_id")
-            .RequireOrganizationPermission(BotsRead, http => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, BotAccess.QueryId(http, "organization_id", out _))))
+            .RequireListPermission(BotsRead)
             .WithSummary("List bots (paged with limit/offset)")
             .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
 

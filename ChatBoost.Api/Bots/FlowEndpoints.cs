@@ -170,8 +170,7 @@ public static class FlowEndpoints
                 var list = await cluster.GetGrain<IFlowDirectoryGrain>(0).ListTemplatesAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(TemplateResponse.From).ToArray());
             })
-            .ValidateQueryIds("organization_id")
-            .RequireOrganizationPermission(FlowsRead, http => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, BotAccess.QueryId(http, "organization_id", out _))))
+            .RequireListPermission(FlowsRead)
             .WithSummary("List templates (paged with limit/offset)")
             .WithDescription("The templates of every organization the caller belongs to; organization_id filters to one of them.");
 

@@ -35,6 +35,13 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
 
+    /// <summary>503 with Retry-After: the cluster, the database or a dependency cannot serve the request now.</summary>
+    public static ProblemHttpResult ServiceUnavailable(HttpContext context, string detail = "The service is temporarily unavailable. Retry shortly.")
+    {
+        ClusterFailures.SetRetryAfter(context);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable.");
+    }
+
     public static ProblemHttpResult TooManyRequests(TimeSpan retryAfter, HttpContext context)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));

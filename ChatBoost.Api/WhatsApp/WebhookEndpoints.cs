@@ -66,7 +66,7 @@ public static class WebhookEndpoints
             catch (Exception e)
             {
                 loggers.CreateLogger(typeof(WebhookEndpoints)).LogWarning(e, "Webhook verification: the verify token could not be checked");
-                return Unavailable(context);
+                return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
             }
         }
 
@@ -98,7 +98,7 @@ public static class WebhookEndpoints
         }
 
         var signature = context.Request.Headers[WebhookSignature.HeaderName].ToString();
-        if (!IsWellFormedSignature(signature))
+        if (!WebhookSignature.IsWellFormed(signature))
         {
             return Problems.Unauthorized("X-Hub-Signature-256 is missing or malformed.");
         }
@@ -111,7 +111,7 @@ public static class WebhookEndpoints
         catch (Exception e)
         {
             logger.LogWarning(e, "Webhook: a bot's app secret could not be looked up");
-            return Unavailable(context);
+            return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
         }
 
         if (!verified)
@@ -128,7 +128,7 @@ public static class WebhookEndpoints
         {
             // Not every message is known to be durable: Meta must retry (a retry of a recorded one is a duplicate).
             logger.LogWarning(e, "Webhook: the payload could not be recorded; answering 503 so that Meta retries");
-            return Unavailable(context);
+            return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
         }
 
         if (result.Problem is { } problem)
@@ -224,24 +224,8 @@ public static class WebhookEndpoints
         return ids;
     }
 
-    private static bool IsWellFormedSignature(string header) =>
-        header.Length == "sha256=".Length + 64
-        && header.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase)
-        && header.AsSpan("sha256=".Length).ContainsOnlyHexDigits();
-
-    private static bool ContainsOnlyHexDigits(this ReadOnlySpan<char> value) => !value.ContainsAnyExcept("0123456789abcdefABCDEF");
-
     private static bool FixedTimeEquals(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
-
-    private static IResult Unavailable(HttpContext context)
-    {
-        ClusterFailures.SetRetryAfter(context);
-        return TypedResults.Problem(
-            "The webhook could not be processed right now; retry later.",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Service unavailable.");
-    }
 
     /// <summary>The acknowledgement: messages durably recorded (duplicates included), duplicates, statuses processed.</summary>
     public sealed record WebhookAck(int Received, int Duplicates, int Statuses);

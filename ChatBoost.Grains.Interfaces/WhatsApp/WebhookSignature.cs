@@ -19,20 +19,8 @@ public static class WebhookSignature
     /// <summary>True only for a well-formed <c>sha256=&lt;64 hex chars&gt;</c> header that matches the body (constant-time compare).</summary>
     public static bool IsValid(ReadOnlySpan<byte> rawBody, string? headerValue, string appSecret)
     {
-        if (string.IsNullOrEmpty(appSecret) || headerValue is null
-            || !headerValue.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        var hex = headerValue.AsSpan(Prefix.Length);
-        if (hex.Length != HashBytes * 2)
-        {
-            return false;
-        }
-
         Span<byte> claimed = stackalloc byte[HashBytes];
-        if (Convert.FromHexString(hex, claimed, out _, out var written) != OperationStatus.Done || written != HashBytes)
+        if (string.IsNullOrEmpty(appSecret) || !TryParse(headerValue, claimed))
         {
             return false;
         }
@@ -40,6 +28,22 @@ public static class WebhookSignature
         Span<byte> actual = stackalloc byte[HashBytes];
         HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), rawBody, actual);
         return CryptographicOperations.FixedTimeEquals(actual, claimed);
+    }
+
+    /// <summary>Whether the header has the shape <c>sha256=&lt;64 hex chars&gt;</c> (says nothing about the body).</summary>
+    public static bool IsWellFormed(string? headerValue) => TryParse(headerValue, stackalloc byte[HashBytes]);
+
+    private static bool TryParse(string? headerValue, Span<byte> hash)
+    {
+        if (headerValue is null || !headerValue.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var hex = headerValue.AsSpan(Prefix.Length);
+        return hex.Length == HashBytes * 2
+            && Convert.FromHexString(hex, hash, out _, out var written) == OperationStatus.Done
+            && written == HashBytes;
     }
 
     /// <summary>The header value Meta would send for this body: <c>sha256=&lt;lowercase hex&gt;</c>.</summary>

@@ -54,7 +54,7 @@ public sealed class WebhookIngressGrain(
         }
 
         // Messages: one task per (bot, sender), each recording that sender's messages in order.
-        var perContact = new Dictionary<(long, string), List<(WhatsAppBotRef Bot, InboundMessageInput Input)>>();
+        var perContact = new Dictionary<(long, string), List<InboundMessageInput>>();
         foreach (var (bot, batch) in work)
         {
             foreach (var message in batch.Messages)
@@ -78,8 +78,8 @@ public sealed class WebhookIngressGrain(
                     perContact[key] = list = [];
                 }
 
-                list.Add((bot, new InboundMessageInput(
-                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp)));
+                list.Add(new InboundMessageInput(
+                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp));
             }
         }
 
@@ -98,11 +98,11 @@ public sealed class WebhookIngressGrain(
             skipped);
     }
 
-    private async Task<(int Received, int Duplicates)> RecordContactAsync(long botId, string waId, List<(WhatsAppBotRef Bot, InboundMessageInput Input)> messages)
+    private async Task<(int Received, int Duplicates)> RecordContactAsync(long botId, string waId, List<InboundMessageInput> messages)
     {
         var contact = GrainFactory.GetGrain<IContactGrain>(botId, waId, null);
         int received = 0, duplicates = 0;
-        foreach (var (_, input) in messages)
+        foreach (var input in messages)
         {
             var outcome = await contact.RecordInboundAsync(input);
             received++;

@@ -322,7 +322,10 @@ public class SendTests(WhatsAppSystemFixture fixture)
         AssertProblem(HttpStatusCode.UnprocessableEntity, await SendAsync(botId, "media", new { to = "15550000701", media_type = "image" }));
         AssertProblem(HttpStatusCode.UnprocessableEntity, await SendAsync(botId, "interactive", new
         {
-            to = "15550000701", type = "button", body = "Pick", buttons = new[] { new { id = "a", title = "A" }, new { id = "b", title = "B" }, new { id = "c", title = "C" }, new { id = "d", title = "D" } },
+            to = "15550000701",
+            type = "button",
+            body = "Pick",
+            buttons = new[] { new { id = "a", title = "A" }, new { id = "b", title = "B" }, new { id = "c", title = "C" }, new { id = "d", title = "D" } },
         }));
         AssertProblem(HttpStatusCode.UnprocessableEntity, await SendAsync(botId, "template", new { to = "15550000701", template_name = "x", language_code = "en", id = 5 }));
         AssertProblem(HttpStatusCode.UnprocessableEntity, await Http.PostJsonAsync("/whatsapp/send/template", new { to = "15550000701", template_name = "x", language_code = "en" }, Token));
@@ -338,7 +341,12 @@ public class SendTests(WhatsAppSystemFixture fixture)
         Assert.True(media.Status == HttpStatusCode.OK, media.Body?.ToJsonString());
         var list = await SendAsync(botId, "interactive", new
         {
-            to = "15550000702", type = "list", body = "Choose", button_text = "Options", header = "Menu", footer = "Bye",
+            to = "15550000702",
+            type = "list",
+            body = "Choose",
+            button_text = "Options",
+            header = "Menu",
+            footer = "Bye",
             sections = new[] { new { title = "S", rows = new[] { new { id = "r1", title = "One", description = "First" } } } },
         });
         Assert.True(list.Status == HttpStatusCode.OK, list.Body?.ToJsonString());
