@@ -1,0 +1,13 @@
+namespace ChatBoost.Grains.Flows.Http;
+
+/// <summary>
+/// A rendered request of a <c>webhook_action</c> step: placeholders already replaced. <see cref="Timeout"/> of zero or
+/// less means <see cref="WebhookCallerOptions.DefaultTimeout"/>. Header values and <see cref="JsonBody"/> may hold
+/// secrets: they are never logged.
+/// </summary>
+public sealed record WebhookRequest(
+    string Method,
+    string Url,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    string? JsonBody,
+    TimeSpan Timeout);
