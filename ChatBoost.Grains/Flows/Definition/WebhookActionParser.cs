@@ -38,6 +38,12 @@ internal static partial class WebhookActionParser
             : new WebhookActionConfig(url, method, headers, body?.Clone(), timeout, store, next, errorPath);
     }
 
+    /// <summary>Headers that frame or route the request: the client sets them, a flow may not (request smuggling, host spoofing).</summary>
+    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer", "Proxy-Connection",
+    };
+
     private static Dictionary<string, string> ParseHeaders(ConfigReader config)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -60,6 +66,11 @@ internal static partial class WebhookActionParser
             if (!HeaderName().IsMatch(header.Name))
             {
                 config.Sink.Error(headerField, FlowProblemCodes.InvalidValue, $"'{header.Name}' is not a valid HTTP header name.");
+            }
+            else if (ReservedHeaders.Contains(header.Name))
+            {
+                config.Sink.Error(headerField, FlowProblemCodes.InvalidValue,
+                    $"'{header.Name}' is set by the HTTP client (it frames or routes the request) and cannot be given.");
             }
 
             var value = config.CheckString(header.Value, headerField, maxLength: null, Placeholding.Allowed, allowEmpty: true);

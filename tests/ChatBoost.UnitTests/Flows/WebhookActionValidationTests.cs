@@ -81,6 +81,14 @@ public class WebhookActionValidationTests
     public void HeaderNamesAreTokens() =>
         AssertSingleError(Type, """{"url": "https://x.example", "headers": {"Bad Name": "v"}}""", FlowProblemCodes.InvalidValue, "config.headers.Bad Name");
 
+    [Theory]
+    [InlineData("Host")]
+    [InlineData("content-length")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("Connection")]
+    public void HeadersThatFrameOrRouteTheRequestAreRefused(string name) =>
+        AssertSingleError(Type, $$$"""{"url": "https://x.example", "headers": {"{{{name}}}": "v"}}""", FlowProblemCodes.InvalidValue, $"config.headers.{name}");
+
     [Fact]
     public void HeaderValuesHaveNoLineBreaks() =>
         AssertSingleError(Type, """{"url": "https://x.example", "headers": {"X-A": "a\r\nX-B: b"}}""", FlowProblemCodes.InvalidValue, "config.headers.X-A");
