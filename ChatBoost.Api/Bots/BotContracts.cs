@@ -6,7 +6,8 @@ namespace ChatBoost.Api.Bots;
 
 /// <summary>
 /// <c>POST /bots/</c>. <c>organization_id</c> is optional: without it the bot goes to the caller's personal organization.
-/// Secrets are write-only.
+/// Secrets are write-only. <c>default_flow_id</c> is accepted but a new bot has no flows, so any id is refused (422):
+/// set it with <c>PUT /bots/{bot_id}</c> once a flow is published.
 /// </summary>
 public sealed class CreateBotRequest : IRequestBody
 {
@@ -28,12 +29,16 @@ public sealed class CreateBotRequest : IRequestBody
 
     public string? WhatsappWebhookVerifyToken { get; init; }
 
+    public long? DefaultFlowId { get; init; }
+
     public void Validate(ValidationErrors errors)
     {
         if (OrganizationId is <= 0)
         {
             errors.Add("organization_id", "Must be a positive id.");
         }
+
+        BotValidation.DefaultFlowId(DefaultFlowId, errors);
 
         errors.Required("name", Name);
         BotValidation.NameAndDescription(Name, Description, errors);
@@ -47,14 +52,14 @@ public sealed class CreateBotRequest : IRequestBody
     public CreateBotCommand ToCommand(long actorUserId, long organizationId) => new(
         actorUserId, organizationId, Name!.Trim(), BotValidation.Blank(Description), IsWhatsappEnabled ?? false,
         BotValidation.Blank(WhatsappPhoneNumberId), BotValidation.Blank(WhatsappBusinessAccountId),
-        Secret(WhatsappAccessToken), Secret(WhatsappAppSecret), Secret(WhatsappWebhookVerifyToken));
+        Secret(WhatsappAccessToken), Secret(WhatsappAppSecret), Secret(WhatsappWebhookVerifyToken), DefaultFlowId);
 
     private static SecretChange? Secret(string? value) => value is null ? null : new SecretChange(value);
 }
 
 /// <summary>
 /// <c>PUT /bots/{bot_id}</c>: a partial update. A field that is absent is unchanged; for the optional fields
-/// (description, WhatsApp ids and secrets) <c>null</c> clears the value and a string replaces it.
+/// (description, WhatsApp ids and secrets, <c>default_flow_id</c>) <c>null</c> clears the value and a value replaces it.
 /// </summary>
 public sealed class UpdateBotRequest : IRequestBody
 {
@@ -76,6 +81,8 @@ public sealed class UpdateBotRequest : IRequestBody
 
     public string? WhatsappWebhookVerifyToken { get; init { field = value; _present.Add("whatsapp_webhook_verify_token"); } }
 
+    public long? DefaultFlowId { get; init { field = value; _present.Add("default_flow_id"); } }
+
     public void Validate(ValidationErrors errors)
     {
         if (Name is null && IsWhatsappEnabled is null && _present.Count == 0)
@@ -94,6 +101,7 @@ public sealed class UpdateBotRequest : IRequestBody
         BotValidation.Secret("whatsapp_access_token", WhatsappAccessToken, errors);
         BotValidation.Secret("whatsapp_app_secret", WhatsappAppSecret, errors);
         BotValidation.Secret("whatsapp_webhook_verify_token", WhatsappWebhookVerifyToken, errors);
+        BotValidation.DefaultFlowId(DefaultFlowId, errors);
     }
 
     public UpdateBotCommand ToCommand(long actorUserId) => new(
@@ -105,7 +113,8 @@ public sealed class UpdateBotRequest : IRequestBody
         Field("whatsapp_business_account_id", BotValidation.Blank(WhatsappBusinessAccountId)),
         Secret("whatsapp_access_token", WhatsappAccessToken),
         Secret("whatsapp_app_secret", WhatsappAppSecret),
-        Secret("whatsapp_webhook_verify_token", WhatsappWebhookVerifyToken));
+        Secret("whatsapp_webhook_verify_token", WhatsappWebhookVerifyToken),
+        _present.Contains("default_flow_id") ? new IdChange(DefaultFlowId) : null);
 
     private FieldChange? Field(string name, string? value) => _present.Contains(name) ? new FieldChange(value) : null;
 
@@ -143,10 +152,22 @@ internal static class BotValidation
         }
     }
 
+    /// <summary>The shape only; the bot grain checks that the flow is a live, published flow of the bot.</summary>
+    public static void DefaultFlowId(long? value, ValidationErrors errors)
+    {
+        if (value is <= 0)
+        {
+            errors.Add("default_flow_id", "Must be a positive flow id, or null.");
+        }
+    }
+
     public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 
-/// <summary>A bot. Secrets are never returned: only whether each is set and, for secrets of 12 characters or more, its last four characters.</summary>
+/// <summary>
+/// A bot. Secrets are never returned: only whether each is set and, for secrets of 12 characters or more, its last four
+/// characters. <c>default_flow_id</c> is shown as set, also after that flow was deleted (it then starts nothing).
+/// </summary>
 public sealed record BotResponse(
     long Id,
     long OrganizationId,
@@ -166,11 +187,12 @@ public sealed record BotResponse(
     DateTimeOffset? UpdatedAt,
     bool CredentialsInvalid = false,
     string? CredentialsInvalidReason = null,
-    DateTimeOffset? CredentialsInvalidAt = null)
+    DateTimeOffset? CredentialsInvalidAt = null,
+    long? DefaultFlowId = null)
 {
     public static BotResponse From(BotView b) => new(
         b.Id, b.OrganizationId, b.Name, b.Description, b.IsWhatsappEnabled, b.WhatsappPhoneNumberId, b.WhatsappBusinessAccountId,
         b.WhatsappAccessToken.IsSet, b.WhatsappAccessToken.Last4, b.WhatsappAppSecret.IsSet, b.WhatsappAppSecret.Last4,
         b.WhatsappWebhookVerifyToken.IsSet, b.WhatsappWebhookVerifyToken.Last4, b.CreatedBy, b.CreatedAt, b.UpdatedAt,
-        b.CredentialsInvalid, b.CredentialsInvalidReason, b.CredentialsInvalidAt);
+        b.CredentialsInvalid, b.CredentialsInvalidReason, b.CredentialsInvalidAt, b.DefaultFlowId);
 }

@@ -27,7 +27,8 @@ public static class BotEndpoints
                 "(whatsapp_access_token, whatsapp_app_secret, whatsapp_webhook_verify_token) are encrypted at rest and never returned: " +
                 "responses show has_… and, for secrets of 12 characters or more, the last four characters. A whatsapp_phone_number_id " +
                 "belongs to at most one live bot (409 otherwise). Fields left empty fall back to the WHATSAPP_* environment defaults " +
-                "when the bot sends or receives messages.");
+                "when the bot sends or receives messages. default_flow_id must be null or absent here (a new bot has no flows; 422 " +
+                "otherwise): set it with PUT once a flow is published.");
 
         bots.MapGet("/", async (HttpContext http, IClusterClient cluster) =>
             {
@@ -57,7 +58,10 @@ public static class BotEndpoints
             .WithSummary("Update a bot (partial)")
             .WithDescription(
                 "Absent fields are unchanged. For description, whatsapp_phone_number_id, whatsapp_business_account_id and the three " +
-                "secrets, null clears the value and a string replaces it. Changing or clearing the phone number id releases the old one.");
+                "secrets, null clears the value and a string replaces it. Changing or clearing the phone number id releases the old one. " +
+                "default_flow_id is the flow a contact's message starts when no execution is running for that contact (its latest " +
+                "published version): it must be a live flow of this bot with a published version (422 otherwise), and null clears it. " +
+                "If that flow is deleted later, the bot still shows its id but it no longer starts anything.");
 
         bot.MapDelete("", async (HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IBotGrain>(RouteBot(http)).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))

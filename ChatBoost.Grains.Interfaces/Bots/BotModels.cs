@@ -8,6 +8,13 @@ namespace ChatBoost.Grains.Interfaces.Bots;
 public sealed record FieldChange([property: Id(0)] string? Value);
 
 /// <summary>
+/// A change to an optional id of an update, like <see cref="FieldChange"/>: a null <see cref="IdChange"/> means
+/// "leave unchanged"; one whose <see cref="Value"/> is null means "clear it".
+/// </summary>
+[GenerateSerializer, Immutable, Alias("chatboost.bots.IdChange")]
+public sealed record IdChange([property: Id(0)] long? Value);
+
+/// <summary>
 /// A change to a secret (absent: unchanged; <see cref="Value"/> null: clear; a string: replace). Its
 /// <see cref="ToString"/> never shows the value, so a logged command cannot leak it.
 /// </summary>
@@ -35,7 +42,8 @@ public sealed record CreateBotCommand(
     [property: Id(6)] string? WhatsappBusinessAccountId,
     [property: Id(7)] SecretChange? WhatsappAccessToken,
     [property: Id(8)] SecretChange? WhatsappAppSecret,
-    [property: Id(9)] SecretChange? WhatsappWebhookVerifyToken);
+    [property: Id(9)] SecretChange? WhatsappWebhookVerifyToken,
+    [property: Id(10)] long? DefaultFlowId = null);
 
 /// <summary>An update: every null member is "unchanged" (see <see cref="FieldChange"/>, <see cref="SecretChange"/>).</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.bots.UpdateBotCommand")]
@@ -48,9 +56,14 @@ public sealed record UpdateBotCommand(
     [property: Id(5)] FieldChange? WhatsappBusinessAccountId,
     [property: Id(6)] SecretChange? WhatsappAccessToken,
     [property: Id(7)] SecretChange? WhatsappAppSecret,
-    [property: Id(8)] SecretChange? WhatsappWebhookVerifyToken);
+    [property: Id(8)] SecretChange? WhatsappWebhookVerifyToken,
+    [property: Id(9)] IdChange? DefaultFlowId = null);
 
-/// <summary>A bot as the API may show it: secrets only as <see cref="SecretSummary"/>.</summary>
+/// <summary>
+/// A bot as the API may show it: secrets only as <see cref="SecretSummary"/>. <see cref="DefaultFlowId"/> is the
+/// setting as stored: it stays after its flow is deleted, though such a flow no longer starts
+/// (see <see cref="IBotGrain.GetDefaultFlowAsync"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.bots.BotView")]
 public sealed record BotView(
     [property: Id(0)] long Id,
@@ -68,4 +81,5 @@ public sealed record BotView(
     [property: Id(12)] DateTimeOffset? UpdatedAt,
     [property: Id(13)] bool CredentialsInvalid = false,
     [property: Id(14)] string? CredentialsInvalidReason = null,
-    [property: Id(15)] DateTimeOffset? CredentialsInvalidAt = null);
+    [property: Id(15)] DateTimeOffset? CredentialsInvalidAt = null,
+    [property: Id(16)] long? DefaultFlowId = null);

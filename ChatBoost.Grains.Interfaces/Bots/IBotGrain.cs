@@ -1,4 +1,5 @@
 using ChatBoost.Grains.Interfaces.Flows;
+using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Interfaces.Bots;
 
@@ -12,6 +13,10 @@ namespace ChatBoost.Grains.Interfaces.Bots;
 [Alias("chatboost.bots.IBotGrain")]
 public interface IBotGrain : IGrainWithIntegerKey
 {
+    /// <summary>
+    /// Creates the bot. A new bot has no flows yet, so a non-null <see cref="CreateBotCommand.DefaultFlowId"/> is always
+    /// <see cref="CommandStatus.Invalid"/> (field <c>default_flow_id</c>): set it with <see cref="UpdateAsync"/>.
+    /// </summary>
     [Alias("Create")]
     Task<CommandResult<BotView>> CreateAsync(CreateBotCommand command);
 
@@ -27,12 +32,26 @@ public interface IBotGrain : IGrainWithIntegerKey
     [Alias("IsLive")]
     Task<bool> IsLiveAsync();
 
+    /// <summary>
+    /// A partial update. A non-null <see cref="UpdateBotCommand.DefaultFlowId"/> must name a live flow of this bot with a
+    /// published version, else <see cref="CommandStatus.Invalid"/> with field <c>default_flow_id</c> and nothing changes.
+    /// </summary>
     [Alias("Update")]
     Task<CommandResult<BotView>> UpdateAsync(UpdateBotCommand command);
 
     /// <summary>Soft-deletes the bot and its flows and releases its phone number id. History is kept.</summary>
     [Alias("Delete")]
     Task<CommandResult<bool>> DeleteAsync(long actorUserId);
+
+    /// <summary>
+    /// The flow a contact's inbound message starts when no execution is running for that contact: the bot's
+    /// <c>default_flow_id</c> while the bot is live and that flow is still live (its latest published version is the one
+    /// to start), else null. A deleted flow answers null but stays set. Cheap: the bot's state and one call to the flow
+    /// grain, no database access. Read-only, so concurrent calls interleave with each other (never with a command).
+    /// </summary>
+    [Alias("GetDefaultFlow")]
+    [ReadOnly]
+    Task<long?> GetDefaultFlowAsync();
 
     /// <summary>Creates a flow in this bot (at most <c>MaxFlowsPerBot</c> live flows), optionally from template nodes.</summary>
     [Alias("CreateFlow")]

@@ -34,7 +34,8 @@ public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryG
                    b.whatsapp_app_secret_last4 AS WhatsappAppSecretLast4, b.has_whatsapp_webhook_verify_token AS HasWhatsappWebhookVerifyToken,
                    b.whatsapp_webhook_verify_token_last4 AS WhatsappWebhookVerifyTokenLast4, b.created_by AS CreatedBy,
                    b.created_at AS CreatedAt, b.updated_at AS UpdatedAt, b.credentials_invalid AS CredentialsInvalid,
-                   b.credentials_invalid_reason AS CredentialsInvalidReason, b.credentials_invalid_at AS CredentialsInvalidAt
+                   b.credentials_invalid_reason AS CredentialsInvalidReason, b.credentials_invalid_at AS CredentialsInvalidAt,
+                   b.default_flow_id AS DefaultFlowId
             FROM bots b
             JOIN organization_members m ON m.organization_id = b.organization_id AND m.user_id = @UserId
             JOIN organizations o ON o.id = b.organization_id AND o.deleted_at IS NULL
@@ -50,13 +51,14 @@ public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryG
         long Id, long OrganizationId, string Name, string? Description, bool IsWhatsappEnabled, string? WhatsappPhoneNumberId,
         string? WhatsappBusinessAccountId, bool HasWhatsappAccessToken, string? WhatsappAccessTokenLast4, bool HasWhatsappAppSecret,
         string? WhatsappAppSecretLast4, bool HasWhatsappWebhookVerifyToken, string? WhatsappWebhookVerifyTokenLast4, long CreatedBy,
-        DateTime CreatedAt, DateTime? UpdatedAt, bool CredentialsInvalid, string? CredentialsInvalidReason, DateTime? CredentialsInvalidAt)
+        DateTime CreatedAt, DateTime? UpdatedAt, bool CredentialsInvalid, string? CredentialsInvalidReason, DateTime? CredentialsInvalidAt,
+        long? DefaultFlowId)
     {
         public BotView ToView() => new(
             Id, OrganizationId, Name, Description, IsWhatsappEnabled, WhatsappPhoneNumberId, WhatsappBusinessAccountId,
             new SecretSummary(HasWhatsappAccessToken, WhatsappAccessTokenLast4), new SecretSummary(HasWhatsappAppSecret, WhatsappAppSecretLast4),
             new SecretSummary(HasWhatsappWebhookVerifyToken, WhatsappWebhookVerifyTokenLast4), CreatedBy, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null,
-            CredentialsInvalid, CredentialsInvalidReason, CredentialsInvalidAt is { } at ? Utc(at) : null);
+            CredentialsInvalid, CredentialsInvalidReason, CredentialsInvalidAt is { } at ? Utc(at) : null, DefaultFlowId);
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

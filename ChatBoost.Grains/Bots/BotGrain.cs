@@ -24,6 +24,9 @@ public sealed class BotGrain(
 
     public const string ResourceKind = "bots";
 
+    /// <summary>The API field a refused default flow is reported on.</summary>
+    public const string DefaultFlowField = "default_flow_id";
+
     private readonly BotProjection _projection = new(database, secrets);
 
     private long Id => this.GetPrimaryKeyLong();
@@ -54,6 +57,13 @@ public sealed class BotGrain(
             return CommandResult.Fail<BotView>(CommandStatus.Conflict, "Bot already exists.");
         }
 
+        if (command.DefaultFlowId is { } flowId)
+        {
+            return CommandResult.Fail<BotView>(CommandStatus.Invalid,
+                $"Flow {flowId} is not a flow of this bot: a new bot has no flows yet. Create and publish a flow, then set default_flow_id with PUT /bots/{{bot_id}}.",
+                DefaultFlowField);
+        }
+
         var backup = S.Copy();
         S.Exists = true;
         S.OrganizationId = command.OrganizationId;
@@ -82,11 +92,29 @@ public sealed class BotGrain(
 
     public Task<bool> IsLiveAsync() => Task.FromResult(S.IsLive);
 
+    public async Task<long?> GetDefaultFlowAsync()
+    {
+        if (!S.IsLive || S.DefaultFlowId is not { } flowId)
+        {
+            return null;
+        }
+
+        // A flow's bot never changes and a published version is never withdrawn, so liveness is all that can have
+        // changed since the flow was checked on PUT.
+        return await GrainFactory.GetGrain<IFlowGrain>(flowId).IsLiveAsync() ? flowId : null;
+    }
+
     public async Task<CommandResult<BotView>> UpdateAsync(UpdateBotCommand command)
     {
         if (!S.IsLive)
         {
             return CommandResult.Fail<BotView>(CommandStatus.NotFound, "Bot not found.");
+        }
+
+        // Checked before anything changes; the bot grain is not reentrant, so the setting cannot change meanwhile.
+        if (command.DefaultFlowId is { Value: { } flowId } && await CheckDefaultFlowAsync(flowId) is { } invalid)
+        {
+            return CommandResult.Fail<BotView>(CommandStatus.Invalid, invalid, DefaultFlowField);
         }
 
         var backup = S.Copy();
@@ -98,6 +126,7 @@ public sealed class BotGrain(
         S.AccessToken = Apply(S.AccessToken, command.WhatsappAccessToken);
         S.AppSecret = Apply(S.AppSecret, command.WhatsappAppSecret);
         S.WebhookVerifyToken = Apply(S.WebhookVerifyToken, command.WhatsappWebhookVerifyToken);
+        S.DefaultFlowId = command.DefaultFlowId is { } defaultFlow ? defaultFlow.Value : S.DefaultFlowId;
         if (command.WhatsappAccessToken is not null)
         {
             // A new (or cleared, falling back to the environment's) access token: let sends try again.
@@ -264,6 +293,24 @@ public sealed class BotGrain(
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="flowId"/> cannot be the default flow, or null when it can: it must be a live flow of this bot
+    /// with a published version. A missing, deleted or other bot's flow gets the same answer, so the message tells
+    /// nothing about flows the caller cannot see.
+    /// </summary>
+    private async Task<string?> CheckDefaultFlowAsync(long flowId)
+    {
+        var flow = flowId > 0 ? await GrainFactory.GetGrain<IFlowGrain>(flowId).GetAsync() : null;
+        if (flow is null || flow.BotId != Id)
+        {
+            return $"Flow {flowId} is not a flow of this bot (it does not exist, was deleted, or belongs to another bot).";
+        }
+
+        return flow.LatestVersion is null
+            ? $"Flow {flowId} has no published version yet: publish it (POST /bots/flows/{flowId}/publish) before making it the default flow."
+            : null;
+    }
+
     private ProtectedSecret? Apply(ProtectedSecret? current, SecretChange? change) => change switch
     {
         null => current,
@@ -280,5 +327,5 @@ public sealed class BotGrain(
     private BotView ToView() => new(
         Id, S.OrganizationId, S.Name, S.Description, S.IsWhatsappEnabled, S.PhoneNumberId, S.BusinessAccountId,
         Summary(S.AccessToken), Summary(S.AppSecret), Summary(S.WebhookVerifyToken), S.CreatedBy, S.CreatedAt, S.UpdatedAt,
-        S.CredentialsInvalid, S.CredentialsInvalidReason, S.CredentialsInvalidAt);
+        S.CredentialsInvalid, S.CredentialsInvalidReason, S.CredentialsInvalidAt, S.DefaultFlowId);
 }

@@ -26,11 +26,11 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
             INSERT INTO bots (id, organization_id, name, description, is_whatsapp_enabled, whatsapp_phone_number_id, whatsapp_business_account_id,
                 has_whatsapp_access_token, whatsapp_access_token_last4, has_whatsapp_app_secret, whatsapp_app_secret_last4,
                 has_whatsapp_webhook_verify_token, whatsapp_webhook_verify_token_last4, whatsapp_webhook_verify_token_sha256, created_by, created_at, updated_at, deleted_at,
-                credentials_invalid, credentials_invalid_reason, credentials_invalid_at)
+                credentials_invalid, credentials_invalid_reason, credentials_invalid_at, default_flow_id)
             VALUES (@Id, @OrganizationId, @Name, @Description, @IsWhatsappEnabled, @PhoneNumberId, @BusinessAccountId,
                 @HasAccessToken, @AccessTokenLast4, @HasAppSecret, @AppSecretLast4, @HasVerifyToken, @VerifyTokenLast4,
                 @VerifyTokenSha256, @CreatedBy, @CreatedAt, @UpdatedAt, @DeletedAt,
-                @CredentialsInvalid, @CredentialsInvalidReason, @CredentialsInvalidAt)
+                @CredentialsInvalid, @CredentialsInvalidReason, @CredentialsInvalidAt, @DefaultFlowId)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
                 is_whatsapp_enabled = excluded.is_whatsapp_enabled, whatsapp_phone_number_id = excluded.whatsapp_phone_number_id,
                 whatsapp_business_account_id = excluded.whatsapp_business_account_id,
@@ -42,7 +42,7 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
                                                             ELSE bots.whatsapp_webhook_verify_token_sha256 END,
                 updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
                 credentials_invalid = excluded.credentials_invalid, credentials_invalid_reason = excluded.credentials_invalid_reason,
-                credentials_invalid_at = excluded.credentials_invalid_at
+                credentials_invalid_at = excluded.credentials_invalid_at, default_flow_id = excluded.default_flow_id
             """,
             new
             {
@@ -70,6 +70,7 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
                 s.CredentialsInvalid,
                 s.CredentialsInvalidReason,
                 s.CredentialsInvalidAt,
+                s.DefaultFlowId,
             },
             cancellationToken: cancellationToken));
     }

@@ -40,6 +40,12 @@ public sealed class BotState
 
     [Id(16)] public DateTimeOffset? CredentialsInvalidAt { get; set; }
 
+    /// <summary>
+    /// The flow a contact's message starts when no execution is running for that contact. Checked when set (a live,
+    /// published flow of this bot); kept when that flow is deleted later, which then no longer starts.
+    /// </summary>
+    [Id(17)] public long? DefaultFlowId { get; set; }
+
     public bool IsLive => Exists && DeletedAt is null;
 
     /// <summary>A copy to restore when a change is refused after it was applied (every member is immutable).</summary>
