@@ -111,6 +111,12 @@ public static class SendEndpoints
                     statusCode: StatusCodes.Status422UnprocessableEntity,
                     title: "Outside the customer-service window.",
                     extensions: new Dictionary<string, object?> { ["code"] = "outside_customer_service_window" });
+            case SendStatus.OptedOut:
+                return TypedResults.Problem(
+                    outcome.Detail,
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "The contact opted out.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "contact_opted_out" });
             case SendStatus.MetaUnavailable:
                 http.Response.Headers.RetryAfter = (outcome.RetryAfterSeconds ?? 5).ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -45,6 +45,10 @@ public static class EnvironmentVariables
         ["WHATSAPP_API_VERSION"] = "WhatsApp:ApiVersion",
         ["WHATSAPP_API_BASE_URL"] = "WhatsApp:ApiBaseUrl",
         ["WHATSAPP_RATE_PER_SECOND"] = "WhatsApp:RatePerSecond",
+        ["FLOW_EXECUTION_TIMEOUT"] = "Flows:ExecutionTimeoutSeconds",
+        ["FLOW_MAX_STEPS_PER_RUN"] = "Flows:MaxStepsPerRun",
+        ["FLOW_WEBHOOK_ALLOW_LIST"] = "Flows:WebhookAllowList",
+        ["FLOW_WEBHOOK_MAX_RESPONSE_BYTES"] = "Flows:WebhookMaxResponseBytes",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

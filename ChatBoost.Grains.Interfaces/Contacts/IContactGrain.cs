@@ -1,11 +1,14 @@
+using ChatBoost.Grains.Interfaces.Flows;
+using Orleans.Concurrency;
+
 namespace ChatBoost.Grains.Interfaces.Contacts;
 
 /// <summary>
 /// One contact's conversation with one bot, keyed by (bot id, the contact's WhatsApp id): a compound key, so
 /// the inbound hot path needs no database look-up to find it. Calls for one contact are handled one at a
 /// time, in arrival order; different contacts run in parallel across silos. Inbound recording lives in
-/// <c>ContactGrain.Inbound.cs</c>, sending in <c>ContactGrain.Outbound.cs</c>; later issues add the flow
-/// engine and attributes here.
+/// <c>ContactGrain.Inbound.cs</c>, sending in <c>ContactGrain.Outbound.cs</c>, the profile and typed attributes in
+/// <c>ContactGrain.Profile.cs</c>, flow executions in <c>ContactGrain.Executions.cs</c>.
 /// </summary>
 [Alias("chatboost.contacts.IContactGrain")]
 public interface IContactGrain : IGrainWithIntegerCompoundKey
@@ -37,6 +40,53 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     Task<ChatBoost.Grains.Interfaces.WhatsApp.SendOutcome> SendAsync(ChatBoost.Grains.Interfaces.WhatsApp.SendCommand command);
 
     // ---- end of outbound ----
+
+    // ---- Profile and attributes (ContactGrain.Profile.cs) ----
+
+    /// <summary>The contact, or null when it does not exist.</summary>
+    [Alias("Get")]
+    Task<ContactView?> GetAsync(bool includeAttributes);
+
+    /// <summary>Creates the contact with its first attributes (all or nothing); a conflict when it exists.</summary>
+    [Alias("Create")]
+    Task<CommandResult<ContactView>> CreateAsync(CreateContactCommand command);
+
+    [Alias("Update")]
+    Task<CommandResult<ContactView>> UpdateAsync(UpdateContactCommand command);
+
+    [Alias("GetAttributes")]
+    Task<IReadOnlyList<AttributeView>?> GetAttributesAsync();
+
+    /// <summary>Sets the attributes in one write: every value must convert to its type, or none is stored.</summary>
+    [Alias("SetAttributes")]
+    Task<CommandResult<IReadOnlyList<AttributeView>>> SetAttributesAsync(IReadOnlyList<SetAttributeCommand> attributes);
+
+    [Alias("DeleteAttribute")]
+    Task<CommandResult<bool>> DeleteAttributeAsync(string key);
+
+    // ---- Flow executions (ContactGrain.Executions.cs) ----
+
+    /// <summary>Starts the flow's latest published version for this contact (creating the contact if needed).</summary>
+    [Alias("StartExecution")]
+    Task<CommandResult<ExecutionView>> StartExecutionAsync(StartExecutionCommand command);
+
+    /// <summary>Continues a waiting execution now, or retries the failed step of a failed one.</summary>
+    [Alias("ResumeExecution")]
+    Task<CommandResult<ExecutionView>> ResumeExecutionAsync(long executionId);
+
+    [Alias("CancelExecution")]
+    Task<CommandResult<ExecutionView>> CancelExecutionAsync(long executionId, string reason);
+
+    /// <summary>Delivers input as the contact's reply to an execution waiting for one.</summary>
+    [Alias("SubmitInput")]
+    Task<CommandResult<ExecutionView>> SubmitInputAsync(long executionId, string message);
+
+    /// <summary>
+    /// The grain's own work queue: drained one message at a time in later turns, so that the webhook's acknowledgement
+    /// never waits for flow steps. Called by the grain on itself; harmless from anywhere.
+    /// </summary>
+    [Alias("Pump"), OneWay]
+    Task PumpAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.ContactProfile")]

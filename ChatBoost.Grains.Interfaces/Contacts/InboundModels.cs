@@ -6,6 +6,7 @@ namespace ChatBoost.Grains.Interfaces.Contacts;
 /// </summary>
 /// <param name="PayloadJson">Meta's whole message object as JSON.</param>
 /// <param name="Timestamp">Meta's timestamp (the customer's send time), if any.</param>
+/// <param name="ReplyId">The id of the reply button or list row the customer chose, if any.</param>
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.InboundMessageInput")]
 public sealed record InboundMessageInput(
     [property: Id(0)] long OrganizationId,
@@ -14,7 +15,15 @@ public sealed record InboundMessageInput(
     [property: Id(3)] string MessageType,
     [property: Id(4)] string? Text,
     [property: Id(5)] string? PayloadJson,
-    [property: Id(6)] DateTimeOffset? Timestamp);
+    [property: Id(6)] DateTimeOffset? Timestamp,
+    [property: Id(7)] string? ReplyId = null)
+{
+    /// <summary>
+    /// What a flow's wait-for-reply stores: the id of the chosen reply button or list row, else the text (a text message's
+    /// body, a media caption), else the empty string.
+    /// </summary>
+    public string ReplyValue => ReplyId ?? Text ?? "";
+}
 
 /// <summary>What the contact grain did with an inbound message. Both values mean "durably recorded".</summary>
 public enum InboundOutcome

@@ -85,6 +85,12 @@ public enum SendStatus
 
     /// <summary>Meta stayed unavailable or throttled through every retry (503); the outbox row is <c>failed</c>.</summary>
     MetaUnavailable = 6,
+
+    /// <summary>
+    /// The contact opted out (422): outside the 24-hour window nothing may be sent to them; Meta was not called, nothing
+    /// was recorded. (Within the window a person may still answer the customer's own message.)
+    /// </summary>
+    OptedOut = 7,
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBoost.Grains.Contacts;
 
-/// <summary>The inbound side of the contact grain: record, remember, return.</summary>
+/// <summary>The inbound side of the contact grain: record, remember, queue for the flow engine, return.</summary>
 public sealed partial class ContactGrain
 {
     private BatchingMessageWriter? _messageWriter;
@@ -20,34 +20,33 @@ public sealed partial class ContactGrain
         var outcome = await MessageWriter.RecordInboundAsync(new InboundRecord(
             BotId, input.OrganizationId, WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson, input.Timestamp));
 
-        // 2. The 24-hour window: the newest customer message (Meta's time, else now), kept in memory only.
+        // 2. The 24-hour window: the newest customer message (Meta's time, else now), kept in memory.
         var at = input.Timestamp ?? time.GetUtcNow();
         if (LastInboundAt is null || at > LastInboundAt)
         {
             LastInboundAt = at;
         }
 
-        // 3. The contact and its profile name; grain state is written only when they change.
-        await RememberContactAsync(input.ProfileName);
+        // 3. The contact's row and profile name; written only when they change (and the list's last-inbound time at
+        //    most once a minute).
+        try
+        {
+            await EnsureContactAsync(input.OrganizationId, input.ProfileName);
+        }
+        catch (Exception e)
+        {
+            ReloadOnNextCall(e, "recording the contact");
+            throw;
+        }
 
         if (outcome == RecordOutcome.Duplicate)
         {
             return InboundOutcome.Duplicate;
         }
 
-        await OnInboundRecordedAsync(input);
+        // 4. The flow engine sees the message after the acknowledgement: queued here, handled in a later turn of this
+        //    grain, in arrival order.
+        EnqueueInbound(input);
         return InboundOutcome.Recorded;
-    }
-
-    /// <summary>
-    /// HOOK POINT for later issues (triggers, flows): runs once per newly recorded message, inside the grain, so
-    /// processing stays serialised per contact. It must not delay the webhook's acknowledgement: when it does real
-    /// work, queue it here (e.g. a grain-local work queue drained by a timer or by a call to self) and return — never
-    /// fire-and-forget, never await the processing itself. Today it does nothing.
-    /// </summary>
-    private static Task OnInboundRecordedAsync(InboundMessageInput input)
-    {
-        _ = input;
-        return Task.CompletedTask;
     }
 }

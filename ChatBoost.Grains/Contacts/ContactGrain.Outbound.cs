@@ -37,9 +37,25 @@ public sealed partial class ContactGrain
 
     private const string DeadlineDetail = "The send could not start before the request's deadline (the number's rate limit or this contact's earlier sends); it was not sent. Try again.";
 
+    public const string OptedOutDetail =
+        "the contact opted out of messages: outside the 24-hour window (the customer's own message) nothing may be sent to them";
+
     public async Task<SendOutcome> SendAsync(SendCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (_contact is { OptedIn: false } && !WithinWindow())
+        {
+            return SendOutcome.Refused(SendStatus.OptedOut, OptedOutDetail);
+        }
+
+        return await SendCoreAsync(OutboundMapping.ToOutbound(WaId, command), command.NotAfter);
+    }
+
+    private bool WithinWindow() => LastInboundAt is { } last && time.GetUtcNow() - last <= CustomerServiceWindow;
+
+    /// <summary>The one way out, for the send API and for flows: checks, outbox, the call, the outcome recorded.</summary>
+    private async Task<SendOutcome> SendCoreAsync(OutboundMessage message, DateTimeOffset? notAfter)
+    {
         var bot = GrainFactory.GetGrain<IBotCredentialsGrain>(BotId);
         if (await bot.GetEffectiveCredentialsAsync() is not { } credentials)
         {
@@ -63,20 +79,19 @@ public sealed partial class ContactGrain
                 "The bot has no WhatsApp phone number id or access token (neither its own nor the environment's WHATSAPP_* defaults).");
         }
 
-        var message = OutboundMapping.ToOutbound(WaId, command);
         if (GraphMessageBodies.Validate(message) is { Count: > 0 } problems)
         {
             return SendOutcome.Refused(SendStatus.Invalid, string.Join(" ", problems));
         }
 
-        if (!message.IsTemplate && (LastInboundAt is not { } last || time.GetUtcNow() - last > CustomerServiceWindow))
+        if (!message.IsTemplate && !WithinWindow())
         {
             return SendOutcome.Refused(SendStatus.OutsideWindow, OutsideWindowDetail);
         }
 
         // The caller's deadline: past it the caller has answered 503 and may retry, so a late send would be a duplicate.
-        var remaining = command.NotAfter is { } notAfter ? notAfter - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        if (command.NotAfter is not null && remaining <= TimeSpan.Zero)
+        var remaining = notAfter is { } deadlineAt ? deadlineAt - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        if (notAfter is not null && remaining <= TimeSpan.Zero)
         {
             return new SendOutcome(SendStatus.MetaUnavailable, null, null, DeadlineDetail);
         }
@@ -84,7 +99,7 @@ public sealed partial class ContactGrain
         // The outbox: recorded before the call, so a crash cannot lose it.
         var messageId = Guid.NewGuid();
         await Outbox.RecordOutboundQueuedAsync(new OutboundRecord(
-            messageId, BotId, credentials.OrganizationId, WaId, OutboundMapping.MessageType(command), OutboundMapping.Text(command),
+            messageId, BotId, credentials.OrganizationId, WaId, OutboundMapping.MessageType(message), OutboundMapping.Text(message),
             GraphMessageBodies.Build(message)));
 
         SendResult result;
@@ -167,14 +182,23 @@ internal static class OutboundMapping
     };
 
     /// <summary>The stored <c>message_type</c>: the Graph API's type (<c>interactive</c> for buttons and lists).</summary>
-    public static string MessageType(SendCommand c) => c.Type is "button" or "list" ? "interactive" : c.Type;
+    public static string MessageType(OutboundMessage m) => m switch
+    {
+        OutboundText => "text",
+        OutboundTemplate => "template",
+        OutboundMedia media => media.Kind.ToString().ToLowerInvariant(),
+        _ => "interactive",
+    };
 
     /// <summary>The stored <c>text</c>: what a person reads first.</summary>
-    public static string? Text(SendCommand c) => c.Type switch
+    public static string? Text(OutboundMessage m) => m switch
     {
-        "template" => c.TemplateName,
-        "image" or "video" or "audio" or "document" or "sticker" => c.Caption,
-        _ => c.Text,
+        OutboundText t => t.Body,
+        OutboundTemplate t => t.Name,
+        OutboundMedia media => media.Caption,
+        OutboundButtons b => b.Body,
+        OutboundList l => l.Body,
+        _ => null,
     };
 
     private static OutboundMedia Media(string to, MediaKind kind, SendCommand c) => new(to, kind, c.MediaId, c.Link, c.Caption, c.Filename);

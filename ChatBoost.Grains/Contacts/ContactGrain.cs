@@ -1,16 +1,19 @@
-using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces.Contacts;
-using Dapper;
+using Microsoft.Extensions.Logging;
 
 namespace ChatBoost.Grains.Contacts;
 
 /// <inheritdoc cref="IContactGrain"/>
-/// <remarks>The partial files resolve their own extra services through <see cref="Grain.ServiceProvider"/>, so
-/// that this constructor stays the one place for what every part needs.</remarks>
+/// <remarks>
+/// The grain's durable state is rows, not an Orleans state blob: its <c>contacts</c> row, its <c>contact_attributes</c>
+/// and its active <c>flow_executions</c> row, loaded together on activation (<see cref="ContactStore.LoadAsync"/>) and
+/// written by this grain only. The partial files resolve their own extra services through
+/// <see cref="Grain.ServiceProvider"/>, so that this constructor stays the one place for what every part needs.
+/// </remarks>
 public sealed partial class ContactGrain(
-    [PersistentState("contact", "Default")] IPersistentState<ContactState> state,
-    Database database,
-    TimeProvider time) : Grain, IContactGrain
+    ContactStore store,
+    TimeProvider time,
+    ILogger<ContactGrain> logger) : Grain, IContactGrain
 {
     private long BotId => this.GetPrimaryKeyLong(out _);
 
@@ -26,49 +29,58 @@ public sealed partial class ContactGrain(
     /// <summary>The newest inbound message's time: it opens WhatsApp's 24-hour customer-service window.</summary>
     private DateTimeOffset? LastInboundAt { get; set; }
 
+    /// <summary>The contact's row; null until the contact exists (first message, API create, or a started flow).</summary>
+    private ContactRecord? _contact;
+
+    private readonly Dictionary<string, StoredAttribute> _attributes = new(StringComparer.Ordinal);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var last = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            """
-            SELECT max(coalesce(wa_timestamp, created_at)) FROM messages
-            WHERE bot_id = @BotId AND contact_wa_id = @WaId AND direction = 'inbound'
-            """,
-            new { BotId, WaId },
-            cancellationToken: cancellationToken));
-        LastInboundAt = last is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
+        var loaded = await store.LoadAsync(BotId, WaId, cancellationToken);
+        _contact = loaded.Contact;
+        foreach (var (key, attribute) in loaded.Attributes)
+        {
+            _attributes[key] = attribute;
+        }
+
+        LastInboundAt = loaded.LastInboundAt;
+        await RestoreExecutionAsync(loaded.ActiveExecution);
     }
 
     public Task<ContactProfile?> GetProfileAsync() =>
-        Task.FromResult(state.State.Exists
-            ? new ContactProfile(BotId, WaId, state.State.ProfileName, state.State.FirstSeenAt, LastInboundAt)
-            : null);
+        Task.FromResult(_contact is { } c ? new ContactProfile(BotId, WaId, c.Name, c.CreatedAt, LastInboundAt) : null);
 
-    /// <summary>Records that the contact exists (and its latest profile name), writing state only on a change.</summary>
-    private async Task RememberContactAsync(string? profileName)
+    /// <summary>
+    /// Makes sure the contact's row exists, and keeps its name (the WhatsApp profile name) and its minute-precise last
+    /// inbound time current. Writes only on a change.
+    /// </summary>
+    private async Task<ContactRecord> EnsureContactAsync(long organizationId, string? profileName)
     {
-        var s = state.State;
-        var changed = !s.Exists || (profileName is not null && profileName != s.ProfileName);
-        if (!changed)
+        if (_contact is null)
         {
-            return;
+            _contact = await store.InsertContactAsync(BotId, organizationId, WaId, profileName, optedIn: true, time.GetUtcNow(), [], default)
+                ?? throw new InvalidOperationException($"Contact ({BotId}, {WaId}) exists in the table but was not loaded.");
+            _contact.StoredLastInboundAt = null;
         }
 
-        if (!s.Exists)
+        var nameChanged = profileName is not null && profileName != _contact.Name;
+        var inboundStale = LastInboundAt is { } last
+            && (_contact.StoredLastInboundAt is not { } stored || last - stored >= TimeSpan.FromMinutes(1));
+        if (nameChanged || inboundStale)
         {
-            s.Exists = true;
-            s.FirstSeenAt = time.GetUtcNow();
+            _contact.Name = nameChanged ? profileName : _contact.Name;
+            _contact.UpdatedAt = nameChanged ? time.GetUtcNow() : _contact.UpdatedAt;
+            _contact.StoredLastInboundAt = LastInboundAt;
+            await store.UpdateContactAsync(_contact, default);
         }
 
-        s.ProfileName = profileName ?? s.ProfileName;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
+        return _contact;
+    }
+
+    /// <summary>A failed write leaves memory ahead of the rows: the next call must start from the rows again.</summary>
+    private void ReloadOnNextCall(Exception e, string what)
+    {
+        logger.LogError(e, "Contact ({BotId}, {WaId}): {What} failed; the activation is dropped and reloads from the database", BotId, WaId, what);
+        DeactivateOnIdle();
     }
 }

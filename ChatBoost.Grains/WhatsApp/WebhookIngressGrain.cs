@@ -79,7 +79,7 @@ public sealed class WebhookIngressGrain(
                 }
 
                 list.Add(new InboundMessageInput(
-                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp));
+                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp, message.ReplyId));
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
 using ChatBoost.Grains.WhatsApp;
@@ -87,6 +88,7 @@ public static class SiloHost
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
         services.AddChatBoostMessageStore();
         services.AddSingleton<WhatsAppNumberDirectory>();
+        services.AddChatBoostFlowEngine();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

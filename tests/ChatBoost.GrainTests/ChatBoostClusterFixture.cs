@@ -16,10 +16,21 @@ namespace ChatBoost.GrainTests;
 /// </summary>
 public sealed class ChatBoostClusterFixture : IAsyncLifetime
 {
+    private readonly string _databaseName = "chatboost_grains";
+
     private TestDatabase? _database;
     private InProcessTestCluster? _cluster;
 
     public ManualClock Clock { get; } = new();
+
+    /// <summary>A cluster on a database of its own, for tests that restart or kill its silo.</summary>
+    public static ChatBoostClusterFixture Separate(string databaseName) => new(databaseName);
+
+    public ChatBoostClusterFixture()
+    {
+    }
+
+    private ChatBoostClusterFixture(string databaseName) => _databaseName = databaseName;
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
 
@@ -29,7 +40,7 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync("chatboost_grains");
+        _database = await TestDatabase.CreateAsync(_databaseName);
         await MigrationRunner.ApplyAsync(_database.ConnectionString, NullLogger.Instance, CancellationToken.None);
         var settings = new ChatBoostSettings(_database.ConnectionString, "unused", new ClusterSettings(), new AuthOptions(), Debug: false);
 
