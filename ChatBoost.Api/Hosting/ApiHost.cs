@@ -95,6 +95,8 @@ public static class ApiHost
         api.MapFlowEndpoints();
         api.MapWhatsAppWebhookEndpoints();
         api.MapWhatsAppSendEndpoints();
+        ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
+        ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
         return app;
     }
 

@@ -163,6 +163,56 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
         TemplateId = template!["id"]!.GetValue<long>();
     }
 
+    // ---- Flow engine and contacts (FlowEngineEndpointCases) ----
+
+    /// <summary>Set by the flow engine setups.</summary>
+    public long ExecutionId { get; set; }
+
+    public long ContactId { get; set; }
+
+    public string ContactPhone { get; set; } = "";
+
+    /// <summary>A bot with a published flow of one wait node (for a reply, or for a duration), 30 days long: it stays active and sends nothing.</summary>
+    public async Task CreatePublishedWaitFlowAsync(bool untilReply = true)
+    {
+        await CreateFlowAsync();
+        object config = untilReply ? new { until = "reply", timeout = 30, timeout_unit = "days" } : new { duration = 30, unit = "days" };
+        var (status, node, _) = await System.Http.PostJsonAsync("/bots/nodes/", new { flow_id = FlowId, type = "wait", config }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create wait node: {status} {node?.ToJsonString()}");
+        NodeId = node!["id"]!.GetValue<long>();
+        var (published, version, _) = await System.Http.PostJsonAsync($"/bots/flows/{FlowId}/publish", null, OwnerToken);
+        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {version?.ToJsonString()}");
+    }
+
+    /// <summary>An active execution of a fresh contact on <see cref="CreatePublishedWaitFlowAsync"/>'s flow, started by the owner.</summary>
+    public async Task StartExecutionAsync(bool untilReply = true)
+    {
+        await CreatePublishedWaitFlowAsync(untilReply);
+        ContactPhone = NewPhone();
+        var (status, execution, _) = await System.Http.PostJsonAsync(
+            "/flows/execute", new { flow_id = FlowId, contact_phone = ContactPhone, bot_id = BotId }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"execute: {status} {execution?.ToJsonString()}");
+        ExecutionId = execution!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>A bot with a contact that has the string attribute tier = gold.</summary>
+    public async Task CreateContactAsync()
+    {
+        await CreateBotAsync();
+        ContactPhone = NewPhone();
+        var (status, contact, _) = await System.Http.PostJsonAsync("/flows/contacts/", new
+        {
+            bot_id = BotId,
+            phone = ContactPhone,
+            name = "Matrix contact",
+            attributes = new[] { new { key = "tier", value = "gold", value_type = "string" } },
+        }, OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create contact: {status} {contact?.ToJsonString()}");
+        ContactId = contact!["id"]!.GetValue<long>();
+    }
+
+    public static string NewPhone() => "1555" + Random.Shared.Next(1_000_000, 10_000_000).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+
     private static async Task AddAsync(ChatBoostSystem system, long orgId, string ownerToken, long userId, string role)
     {
         var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, ownerToken);
