@@ -592,7 +592,10 @@ public sealed partial class ContactGrain : IRemindable
             var now = time.GetUtcNow();
             var failed = loaded.Snapshot with
             {
-                Status = ExecutionStatus.Failed, PendingEffect = null, WakeAt = null, EndedAt = now,
+                Status = ExecutionStatus.Failed,
+                PendingEffect = null,
+                WakeAt = null,
+                EndedAt = now,
                 Error = $"flow {loaded.FlowId} version {loaded.FlowVersion} no longer loads in this version of ChatBoost",
             };
             var log = new StepLog(loaded.Snapshot.CurrentNodeId, null, "failed", failed.Error, now, "error");

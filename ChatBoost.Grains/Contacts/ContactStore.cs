@@ -190,7 +190,11 @@ public sealed class ContactStore(Database database)
         await transaction.CommitAsync(cancellationToken);
         return new ContactRecord
         {
-            Id = id, OrganizationId = organizationId, Name = name, OptedIn = optedIn, CreatedAt = now,
+            Id = id,
+            OrganizationId = organizationId,
+            Name = name,
+            OptedIn = optedIn,
+            CreatedAt = now,
             OptedChangedAt = optedIn ? null : now,
         };
     }
