@@ -87,6 +87,13 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     /// </summary>
     [Alias("Pump"), OneWay]
     Task PumpAsync();
+
+    /// <summary>
+    /// Makes the contact look at its durable work: inbound messages after its cursor, an execution that is overdue or
+    /// whose step stopped. Called by the sweeper; harmless from anywhere, any number of times.
+    /// </summary>
+    [Alias("Poke"), OneWay]
+    Task PokeAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.ContactProfile")]

@@ -213,6 +213,8 @@ public sealed partial class ContactGrain : IRemindable
 
     // ---- The work queue ----
 
+    public Task PokeAsync() => PumpAsync();
+
     public async Task PumpAsync()
     {
         while (_webhookResults.TryDequeue(out var result))
