@@ -12,7 +12,10 @@ public sealed record ContactView(
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] DateTimeOffset? UpdatedAt,
     [property: Id(8)] DateTimeOffset? LastInboundAt,
-    [property: Id(9)] IReadOnlyList<AttributeView>? Attributes = null);
+    [property: Id(9)] IReadOnlyList<AttributeView>? Attributes = null,
+    [property: Id(10)] string? FirstName = null,
+    [property: Id(11)] string? LastName = null,
+    [property: Id(12)] string? Username = null);
 
 /// <summary>A typed contact attribute. <see cref="Value"/> is the canonical text of its <see cref="ValueType"/>.</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.AttributeView")]
@@ -29,13 +32,17 @@ public sealed record CreateContactCommand(
     [property: Id(0)] long OrganizationId,
     [property: Id(1)] string? Name,
     [property: Id(2)] bool OptedIn,
-    [property: Id(3)] IReadOnlyList<SetAttributeCommand> Attributes);
+    [property: Id(3)] IReadOnlyList<SetAttributeCommand> Attributes,
+    [property: Id(4)] string? FirstName = null,
+    [property: Id(5)] string? LastName = null);
 
-/// <summary>Changes the name and/or the opt-in; a null field is left as it is.</summary>
+/// <summary>Changes the name, first and last name and/or the opt-in; a null field is left as it is.</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.UpdateContactCommand")]
 public sealed record UpdateContactCommand(
     [property: Id(0)] string? Name,
-    [property: Id(1)] bool? OptedIn);
+    [property: Id(1)] bool? OptedIn,
+    [property: Id(2)] string? FirstName = null,
+    [property: Id(3)] string? LastName = null);
 
 /// <summary>One attribute write: the raw value is converted to <see cref="ValueType"/> (422 when it does not convert).</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.contacts.SetAttributeCommand")]

@@ -6,9 +6,8 @@ namespace ChatBoost.Grains.Interfaces.Contacts;
 /// <summary>
 /// One contact's conversation with one bot, keyed by (bot id, the contact's WhatsApp id): a compound key, so
 /// the inbound hot path needs no database look-up to find it. Calls for one contact are handled one at a
-/// time, in arrival order; different contacts run in parallel across silos. Inbound recording lives in
-/// <c>ContactGrain.Inbound.cs</c>, sending in <c>ContactGrain.Outbound.cs</c>, the profile and typed attributes in
-/// <c>ContactGrain.Profile.cs</c>, flow executions in <c>ContactGrain.Executions.cs</c>.
+/// time, in arrival order; different contacts run in parallel across silos. An acknowledged inbound message is consumed
+/// by the flow engine exactly once, in order, whatever crashes in between (the contact's durable inbound cursor).
 /// </summary>
 [Alias("chatboost.contacts.IContactGrain")]
 public interface IContactGrain : IGrainWithIntegerCompoundKey
@@ -17,31 +16,29 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     [Alias("GetProfile")]
     Task<ContactProfile?> GetProfileAsync();
 
-    // ---- Inbound (ContactGrain.Inbound.cs) ----
+    // ---- Inbound ----
 
     /// <summary>
-    /// Records an inbound message durably (de-duplicated by wamid), the contact's profile name and its last inbound
-    /// time, and returns. Throws when the message could not be recorded. Processing after the record (triggers,
-    /// flows) never delays this call.
+    /// Records an inbound message durably (de-duplicated by wamid) and returns. Throws when the message could not be
+    /// recorded. Consuming it (the contact's profile, flows) happens after the return, from the stored row, and never
+    /// delays this call; a duplicate makes the contact look at its unconsumed messages too.
     /// </summary>
     [Alias("RecordInbound")]
     Task<InboundOutcome> RecordInboundAsync(InboundMessageInput input);
 
-    // ---- end of inbound ----
-
-    // ---- Outbound (ContactGrain.Outbound.cs) ----
+    // ---- Outbound ----
 
     /// <summary>
-    /// Sends one message to this contact through the bot's WhatsApp number. Calls to one contact run one at a time, so
-    /// sends are strictly ordered. A free-form message outside the 24-hour window is refused without calling Meta;
-    /// otherwise the message is recorded as <c>queued</c> before the call (the outbox), then <c>sent</c> or <c>failed</c>.
+    /// Sends one message to this contact through the bot's WhatsApp number. A free-form message outside the 24-hour window
+    /// is refused without calling Meta; otherwise the message goes through the outbox (<c>queued</c> before the call, then
+    /// <c>sent</c>, <c>failed</c> or <c>in_doubt</c>). Interleaves with the contact's other calls: a send in flight (or
+    /// waiting for its pacing slot) never holds the contact's turn. The same <see cref="Interfaces.WhatsApp.SendCommand.IdempotencyKey"/>
+    /// names the same message: a repeat gets its answer without a second send.
     /// </summary>
-    [Alias("Send")]
+    [Alias("Send"), AlwaysInterleave]
     Task<ChatBoost.Grains.Interfaces.WhatsApp.SendOutcome> SendAsync(ChatBoost.Grains.Interfaces.WhatsApp.SendCommand command);
 
-    // ---- end of outbound ----
-
-    // ---- Profile and attributes (ContactGrain.Profile.cs) ----
+    // ---- Profile and attributes ----
 
     /// <summary>The contact, or null when it does not exist.</summary>
     [Alias("Get")]
@@ -64,7 +61,7 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     [Alias("DeleteAttribute")]
     Task<CommandResult<bool>> DeleteAttributeAsync(string key);
 
-    // ---- Flow executions (ContactGrain.Executions.cs) ----
+    // ---- Flow executions ----
 
     /// <summary>Starts the flow's latest published version for this contact (creating the contact if needed).</summary>
     [Alias("StartExecution")]
@@ -82,8 +79,8 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     Task<CommandResult<ExecutionView>> SubmitInputAsync(long executionId, string message);
 
     /// <summary>
-    /// The grain's own work queue: drained one message at a time in later turns, so that the webhook's acknowledgement
-    /// never waits for flow steps. Called by the grain on itself; harmless from anywhere.
+    /// The results of effects that ran off the grain's turn (sends, webhook calls) have arrived: take them. Called by the
+    /// grain on itself; harmless from anywhere.
     /// </summary>
     [Alias("Pump"), OneWay]
     Task PumpAsync();

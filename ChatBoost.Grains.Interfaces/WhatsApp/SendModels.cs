@@ -26,7 +26,8 @@ public sealed record SendCommand(
     [property: Id(12)] IReadOnlyList<SendButton>? Buttons = null,
     [property: Id(13)] string? ListButton = null,
     [property: Id(14)] IReadOnlyList<SendSection>? Sections = null,
-    [property: Id(15)] DateTimeOffset? NotAfter = null)
+    [property: Id(15)] DateTimeOffset? NotAfter = null,
+    [property: Id(16)] string? IdempotencyKey = null)
 {
     public static readonly IReadOnlySet<string> MediaTypes = new HashSet<string>(StringComparer.Ordinal) { "image", "video", "audio", "document", "sticker" };
 

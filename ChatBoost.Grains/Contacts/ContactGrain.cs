@@ -1,86 +1,449 @@
+using System.Collections.Concurrent;
+using ChatBoost.Grains.Contacts.Events;
+using ChatBoost.Grains.Flows;
+using ChatBoost.Grains.Flows.Engine;
+using ChatBoost.Grains.Flows.Http;
+using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Contacts;
+using ChatBoost.Grains.Interfaces.Flows;
+using ChatBoost.Grains.Interfaces.WhatsApp;
+using ChatBoost.Grains.WhatsApp.MessageStore;
+using ChatBoost.Grains.WhatsApp.Outbound;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Timers;
 
 namespace ChatBoost.Grains.Contacts;
 
 /// <inheritdoc cref="IContactGrain"/>
 /// <remarks>
-/// The grain's durable state is rows, not an Orleans state blob: its <c>contacts</c> row, its <c>contact_attributes</c>
-/// and its active <c>flow_executions</c> row, loaded together on activation (<see cref="ContactStore.LoadAsync"/>) and
-/// written by this grain only. The partial files resolve their own extra services through
-/// <see cref="Grain.ServiceProvider"/>, so that this constructor stays the one place for what every part needs.
+/// The actor shell: identity, turn-based concurrency, timers, the reminder and effects run off the turn. What the contact
+/// is lives in its rows (<see cref="ContactSession"/>); the decisions are pure (<see cref="FlowInterpreter"/>,
+/// <see cref="InboundRule"/>, <see cref="WakePlan"/>); the work is done by its collaborators: <see cref="InboundConsumer"/>
+/// (the durable inbound cursor), <see cref="ExecutionRunner"/> (steps: wake-up, fenced commit, effect),
+/// <see cref="ExecutionCommands"/> and <see cref="ProfileCommands"/> (the API's commands), <see cref="OutboundSender"/>
+/// (every send). Memory caches what is durable and holds nothing only it knows: a crash at any point is followed by a
+/// reminder tick or the sweeper's poke, and the activation that follows resumes from the rows.
 /// </remarks>
-public sealed partial class ContactGrain(
+public sealed class ContactGrain(
     ContactStore store,
+    BatchingMessageWriter messages,
+    OutboundSender sender,
+    WebhookCaller webhooks,
+    FlowProgramCache programs,
+    IOptions<FlowEngineOptions> engineOptions,
     TimeProvider time,
-    ILogger<ContactGrain> logger) : Grain, IContactGrain
+    ILogger<ContactGrain> logger) : Grain, IContactGrain, IRemindable, IExecutionHost
 {
-    private long BotId => this.GetPrimaryKeyLong(out _);
+    public const string WakeReminderName = "flow-wake";
 
-    private string WaId
-    {
-        get
-        {
-            this.GetPrimaryKeyLong(out var waId);
-            return waId!;
-        }
-    }
+    private readonly ConcurrentQueue<EffectDone> _results = new();
+    private ContactSession _session = null!;
+    private ExecutionRunner _runner = null!;
+    private InboundConsumer _inbound = null!;
+    private ExecutionCommands _executions = null!;
+    private ProfileCommands _profile = null!;
+    private IGrainTimer? _wakeTimer;
+    private IGrainTimer? _retryTimer;
+    private IGrainReminder? _reminder;
+    private (long ExecutionId, int Step)? _inFlight;
+    private bool _pokeScheduled;
 
-    /// <summary>The newest inbound message's time: it opens WhatsApp's 24-hour customer-service window.</summary>
-    private DateTimeOffset? LastInboundAt { get; set; }
+    private abstract record EffectDone(long ExecutionId, int Step);
 
-    /// <summary>The contact's row; null until the contact exists (first message, API create, or a started flow).</summary>
-    private ContactRecord? _contact;
+    private sealed record SendDone(long ExecutionId, int Step, OutboundSend Send, OutboundResult? Result) : EffectDone(ExecutionId, Step);
 
-    private readonly Dictionary<string, StoredAttribute> _attributes = new(StringComparer.Ordinal);
+    private sealed record WebhookDone(long ExecutionId, int Step, WebhookCallResult Result) : EffectDone(ExecutionId, Step);
+
+    public DateTimeOffset? RegisteredWakeDue { get; private set; }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var loaded = await store.LoadAsync(BotId, WaId, cancellationToken);
-        _contact = loaded.Contact;
-        foreach (var (key, attribute) in loaded.Attributes)
+        var botId = this.GetPrimaryKeyLong(out var waId);
+        _session = new ContactSession(botId, waId!, store);
+        _runner = new ExecutionRunner(_session, engineOptions.Value.ToLimits(), time, this, logger);
+        _inbound = new InboundConsumer(_session, store, _runner, new DefaultFlowResolver(GrainFactory, programs), time, logger);
+        _executions = new ExecutionCommands(_session, store, _runner, programs, GrainFactory, logger);
+        _profile = new ProfileCommands(_session, time);
+
+        var loaded = await _session.LoadAsync(cancellationToken);
+        if (loaded.ActiveExecution is { } execution)
         {
-            _attributes[key] = attribute;
+            await RestoreAsync(execution);
         }
 
-        LastInboundAt = loaded.LastInboundAt;
-        await RestoreExecutionAsync(loaded.ActiveExecution);
+        // Messages recorded but not consumed (a crash, a failed commit) are taken now, in order.
+        ConsumeSoon();
     }
 
     public Task<ContactProfile?> GetProfileAsync() =>
-        Task.FromResult(_contact is { } c ? new ContactProfile(BotId, WaId, c.Name, c.CreatedAt, LastInboundAt) : null);
+        Task.FromResult(_session.Contact is { IsStored: true } c ? new ContactProfile(_session.BotId, _session.WaId, c.Name, c.CreatedAt, _session.LastInboundAt) : null);
 
-    /// <summary>
-    /// Makes sure the contact's row exists, and keeps its name (the WhatsApp profile name) and its minute-precise last
-    /// inbound time current. Writes only on a change.
-    /// </summary>
-    private async Task<ContactRecord> EnsureContactAsync(long organizationId, string? profileName)
+    // ---- Inbound ----
+
+    public async Task<InboundOutcome> RecordInboundAsync(InboundMessageInput input)
     {
-        if (_contact is null)
-        {
-            _contact = await store.InsertContactAsync(BotId, organizationId, WaId, profileName, optedIn: true, time.GetUtcNow(), [], default)
-                ?? throw new InvalidOperationException($"Contact ({BotId}, {WaId}) exists in the table but was not loaded.");
-            _contact.StoredLastInboundAt = null;
-        }
+        ArgumentNullException.ThrowIfNull(input);
 
-        var nameChanged = profileName is not null && profileName != _contact.Name;
-        var inboundStale = LastInboundAt is { } last
-            && (_contact.StoredLastInboundAt is not { } stored || last - stored >= TimeSpan.FromMinutes(1));
-        if (nameChanged || inboundStale)
-        {
-            _contact.Name = nameChanged ? profileName : _contact.Name;
-            _contact.UpdatedAt = nameChanged ? time.GetUtcNow() : _contact.UpdatedAt;
-            _contact.StoredLastInboundAt = LastInboundAt;
-            await store.UpdateContactAsync(_contact, default);
-        }
-
-        return _contact;
+        // The durable record: one row, de-duplicated by the table's unique (bot, wamid), committed in a batch with other
+        // grains' rows. Duplicate also means "already durable". Either way the consumer looks at the cursor: a record that
+        // committed while the rest of an earlier call failed is consumed now.
+        var outcome = await messages.RecordInboundAsync(new InboundRecord(
+            _session.BotId, input.OrganizationId, _session.WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
+            input.Timestamp, input.ReplyId, input.ProfileName));
+        _session.SawInbound(input.Timestamp ?? time.GetUtcNow());
+        ConsumeSoon();
+        return outcome == RecordOutcome.Duplicate ? InboundOutcome.Duplicate : InboundOutcome.Recorded;
     }
 
-    /// <summary>A failed write leaves memory ahead of the rows: the next call must start from the rows again.</summary>
+    public async Task PokeAsync()
+    {
+        _pokeScheduled = false;
+        await GuardAsync("looking at the contact's work", async () =>
+        {
+            await DrainResultsAsync();
+            if (_session.Execution is { Snapshot.Status: ExecutionStatus.Running } && _inFlight is null)
+            {
+                // A step whose effect is not in flight here: its activation died, or its result was lost. Re-enter it; a
+                // send repeats only what its outbox row says was never attempted.
+                await _runner.StepAsync(new RecoverEvent());
+            }
+
+            if (await _inbound.ConsumeNextAsync())
+            {
+                ConsumeSoon();
+            }
+        });
+    }
+
+    public Task PumpAsync() => PokeAsync();
+
+    public void ConsumeSoon()
+    {
+        if (_pokeScheduled)
+        {
+            return;
+        }
+
+        _pokeScheduled = true;
+        this.AsReference<IContactGrain>().PokeAsync().Ignore();
+    }
+
+    // ---- Outbound (the send API) ----
+
+    public async Task<SendOutcome> SendAsync(SendCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var now = time.GetUtcNow();
+        if (_session.Contact is { OptedIn: false } && !ContactUpdates.WithinWindow(_session.LastInboundAt, now))
+        {
+            return SendOutcome.Refused(SendStatus.OptedOut, ContactUpdates.OptedOutDetail);
+        }
+
+        var message = OutboundMapping.ToOutbound(_session.WaId, command);
+        if (GraphMessageProblems(message) is { } problems)
+        {
+            return SendOutcome.Refused(SendStatus.Invalid, problems);
+        }
+
+        if (!message.IsTemplate && !ContactUpdates.WithinWindow(_session.LastInboundAt, now))
+        {
+            return SendOutcome.Refused(SendStatus.OutsideWindow, ContactUpdates.OutsideWindowDetail);
+        }
+
+        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(_session.BotId, _session.WaId, key) : Guid.NewGuid();
+        var result = await sender.SendAsync(
+            new OutboundSend(id, _session.BotId, _session.Contact?.OrganizationId ?? 0, _session.WaId, message, command.NotAfter), default);
+        return result.ToSendOutcome();
+    }
+
+    private static string? GraphMessageProblems(WhatsApp.OutboundMessage message) =>
+        WhatsApp.GraphMessageBodies.Validate(message) is { Count: > 0 } problems ? string.Join(" ", problems) : null;
+
+    // ---- Profile and attributes ----
+
+    public Task<ContactView?> GetAsync(bool includeAttributes) => Task.FromResult(_profile.Get(includeAttributes));
+
+    public Task<CommandResult<ContactView>> CreateAsync(CreateContactCommand command) => Guard("creating the contact", () => _profile.CreateAsync(command));
+
+    public Task<CommandResult<ContactView>> UpdateAsync(UpdateContactCommand command) => Guard("updating the contact", () => _profile.UpdateAsync(command));
+
+    public Task<IReadOnlyList<AttributeView>?> GetAttributesAsync() => Task.FromResult(_profile.GetAttributes());
+
+    public Task<CommandResult<IReadOnlyList<AttributeView>>> SetAttributesAsync(IReadOnlyList<SetAttributeCommand> attributes) =>
+        Guard("setting attributes", () => _profile.SetAttributesAsync(attributes));
+
+    public Task<CommandResult<bool>> DeleteAttributeAsync(string key) => Guard("deleting an attribute", () => _profile.DeleteAttributeAsync(key));
+
+    // ---- Flow executions ----
+
+    public Task<CommandResult<ExecutionView>> StartExecutionAsync(StartExecutionCommand command) =>
+        Guard("starting an execution", async () =>
+        {
+            if (_session.Contact is not { IsStored: true })
+            {
+                // The contact exists from here on, like one created by its first message.
+                var created = await _profile.CreateAsync(new CreateContactCommand(command.OrganizationId, null, true, []));
+                if (!created.IsOk && created.Status != CommandStatus.Conflict)
+                {
+                    return CommandResult.Fail<ExecutionView>(created.Status, created.Detail ?? "The contact could not be created.");
+                }
+            }
+
+            return await _executions.StartAsync(command);
+        });
+
+    public Task<CommandResult<ExecutionView>> ResumeExecutionAsync(long executionId) => Guard("resuming an execution", () => _executions.ResumeAsync(executionId));
+
+    public Task<CommandResult<ExecutionView>> CancelExecutionAsync(long executionId, string reason) =>
+        Guard("cancelling an execution", () => _executions.CancelAsync(executionId, reason));
+
+    public Task<CommandResult<ExecutionView>> SubmitInputAsync(long executionId, string message) =>
+        Guard("submitting input", () => _executions.SubmitInputAsync(executionId, message));
+
+    // ---- Waking ----
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == WakeReminderName ? GuardAsync("a wake-up", () => WakeAsync(fromReminder: true)) : Task.CompletedTask;
+
+    private async Task WakeAsync(bool fromReminder)
+    {
+        await DrainResultsAsync();
+        switch (_session.Execution?.Snapshot)
+        {
+            case null when fromReminder:
+                // Left by a crash between an execution's end and the reminder's removal: nothing to wake.
+                await RemoveWakeAsync();
+                break;
+            case { Status: ExecutionStatus.Waiting or ExecutionStatus.WaitingForReply, WakeAt: { } wakeAt } when wakeAt > time.GetUtcNow():
+                ArmTimer(wakeAt); // early: a timer a little ahead of its time, or the reminder's period
+                break;
+            case { Status: ExecutionStatus.Waiting or ExecutionStatus.WaitingForReply }:
+                await _runner.StepAsync(new WakeUpEvent());
+                break;
+            case { Status: ExecutionStatus.Running } when _inFlight is null:
+                await _runner.StepAsync(new RecoverEvent());
+                break;
+        }
+
+        ConsumeSoon();
+    }
+
+    public async Task RegisterWakeAsync(DateTimeOffset due)
+    {
+        var delay = due - time.GetUtcNow();
+        _reminder = await this.RegisterOrUpdateReminder(WakeReminderName, delay > TimeSpan.FromSeconds(1) ? delay : TimeSpan.FromSeconds(1), WakePlan.Period);
+        RegisteredWakeDue = due;
+    }
+
+    public async Task RemoveWakeAsync()
+    {
+        ClearTimer();
+        if ((_reminder ?? await this.GetReminder(WakeReminderName)) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminder = null;
+        RegisteredWakeDue = null;
+    }
+
+    public void ArmTimer(DateTimeOffset at)
+    {
+        ClearTimer();
+        var delay = at - time.GetUtcNow();
+        _wakeTimer = this.RegisterGrainTimer(_ => GuardAsync("a wake-up", () => WakeAsync(fromReminder: false)),
+            new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    public void ClearTimer()
+    {
+        _wakeTimer?.Dispose();
+        _wakeTimer = null;
+    }
+
+    // ---- Effects off the turn ----
+
+    public void StartSend(OutboundSend send, int step)
+    {
+        var executionId = send.ExecutionId ?? throw new ArgumentException("A flow send names its execution.", nameof(send));
+        _inFlight = (executionId, step);
+        var results = _results;
+        var self = this.AsReference<IContactGrain>();
+        var log = logger;
+        DelayDeactivation(TimeSpan.FromMinutes(2));
+        _ = Task.Run(async () =>
+        {
+            OutboundResult? result = null;
+            try
+            {
+                result = await sender.SendAsync(send, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The outbox row says what happened; the step is re-entered and the sender reads it.
+                log.LogWarning(e, "Execution {ExecutionId}: the send of step {Step} did not finish; it is recovered from its outbox row", executionId, step);
+            }
+
+            results.Enqueue(new SendDone(executionId, step, send, result));
+            await HandBackAsync(self, log, executionId);
+        });
+    }
+
+    public void StartWebhook(long executionId, int step, CallWebhookEffect call)
+    {
+        _inFlight = (executionId, step);
+        var results = _results;
+        var self = this.AsReference<IContactGrain>();
+        var log = logger;
+        DelayDeactivation(call.Timeout + TimeSpan.FromSeconds(30));
+        _ = Task.Run(async () =>
+        {
+            WebhookCallResult result;
+            try
+            {
+                result = await webhooks.CallAsync(new WebhookRequest(call.Method, call.Url, call.Headers, call.JsonBody, call.Timeout), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                result = new WebhookCallResult(false, null, null, WebhookFailureKind.NetworkError, e.Message);
+            }
+
+            results.Enqueue(new WebhookDone(executionId, step, result));
+            await HandBackAsync(self, log, executionId);
+        });
+    }
+
+    private static async Task HandBackAsync(IContactGrain self, ILogger log, long executionId)
+    {
+        try
+        {
+            await self.PumpAsync();
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Execution {ExecutionId}: an effect's result could not be handed back; the execution recovers on its next wake-up", executionId);
+        }
+    }
+
+    private async Task DrainResultsAsync()
+    {
+        while (_results.TryDequeue(out var done))
+        {
+            if (_inFlight == (done.ExecutionId, done.Step))
+            {
+                _inFlight = null;
+            }
+
+            switch (done)
+            {
+                case SendDone { Result: OutboundResult.Throttled throttled } send when _runner.IsPending(send.ExecutionId, send.Step, PendingEffectKind.Send):
+                    // No pacing slot in time: the step waits (its row stays queued, the reminder is its backstop) and tries again.
+                    _inFlight = (send.ExecutionId, send.Step);
+                    ArmRetry(throttled.RetryAt, send.Send, send.Step);
+                    break;
+                case SendDone { Result: { } result and not OutboundResult.Throttled } send:
+                    await _runner.OnSendFinishedAsync(send.ExecutionId, send.Step, result);
+                    break;
+                case WebhookDone webhook:
+                    var r = webhook.Result;
+                    await _runner.OnWebhookFinishedAsync(webhook.ExecutionId, webhook.Step, r.IsSuccess, r.StatusCode, r.Body, r.Error);
+                    break;
+            }
+        }
+    }
+
+    private void ArmRetry(DateTimeOffset at, OutboundSend send, int step)
+    {
+        _retryTimer?.Dispose();
+        var delay = at - time.GetUtcNow();
+        _retryTimer = this.RegisterGrainTimer(_ =>
+            {
+                _retryTimer?.Dispose();
+                _retryTimer = null;
+                if (_runner.IsPending(send.ExecutionId!.Value, step, PendingEffectKind.Send))
+                {
+                    StartSend(send with { NotAfter = time.GetUtcNow() + ExecutionRunner.SlotWait }, step);
+                }
+
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    // ---- Activation ----
+
+    private async Task RestoreAsync(ExecutionRecord execution)
+    {
+        if (await _executions.LoadProgramAsync(execution) is not { } program)
+        {
+            await FailUnloadableAsync(execution);
+            return;
+        }
+
+        _runner.Restore(program);
+        var s = execution.Snapshot;
+        // The reminder was registered before the commit that left the execution in this state (WakePlan), so it exists.
+        RegisteredWakeDue = s.WakeAt ?? time.GetUtcNow();
+        if (s.Status is ExecutionStatus.Waiting or ExecutionStatus.WaitingForReply && s.WakeAt is { } wakeAt)
+        {
+            ArmTimer(wakeAt); // an overdue wait (its tick was missed while a silo was down) wakes at once
+        }
+    }
+
+    /// <summary>An execution whose pinned version no longer loads fails with the reason (the interpreter needs a program).</summary>
+    private async Task FailUnloadableAsync(ExecutionRecord loaded)
+    {
+        var now = time.GetUtcNow();
+        var error = $"flow {loaded.FlowId} version {loaded.FlowVersion} no longer loads in this version of ChatBoost";
+        var failed = loaded with
+        {
+            Snapshot = loaded.Snapshot with { Status = ExecutionStatus.Failed, PendingEffect = null, WakeAt = null, EndedAt = now, Error = error },
+            LogCount = loaded.LogCount + 1,
+            UpdatedAt = now,
+        };
+        var changes = new ContactChanges(_session.Contact!) { Execution = failed };
+        changes.Logs.Add(new StepLog(loaded.Snapshot.CurrentNodeId, null, StepLogEvents.Failed, error, now, StepLogLevels.Error));
+        changes.Events.Add(new NewContactEvent(ContactEventTypes.FlowFailed, _session.BotId, loaded.OrganizationId, _session.WaId, now,
+            ExecutionId: loaded.Id, FlowId: loaded.FlowId, DataJson: System.Text.Json.JsonSerializer.Serialize(new { error })));
+        await _session.CommitAsync(changes);
+        await RemoveWakeAsync();
+    }
+
+    // ---- Failures ----
+
+    private async Task<T> Guard<T>(string what, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e)
+        {
+            ReloadOnNextCall(e, what);
+            throw;
+        }
+    }
+
+    private Task GuardAsync(string what, Func<Task> action) => Guard(what, async () =>
+    {
+        await action();
+        return true;
+    });
+
+    /// <summary>A failed or fenced write: the next call must start from the rows again.</summary>
     private void ReloadOnNextCall(Exception e, string what)
     {
-        logger.LogError(e, "Contact ({BotId}, {WaId}): {What} failed; the activation is dropped and reloads from the database", BotId, WaId, what);
+        if (e is ContactFencedException)
+        {
+            logger.LogWarning("Contact ({BotId}, {WaId}): {What} was fenced off ({Reason}); this activation stops", _session.BotId, _session.WaId, what, e.Message);
+        }
+        else
+        {
+            logger.LogError(e, "Contact ({BotId}, {WaId}): {What} failed; the activation is dropped and reloads from the database", _session.BotId, _session.WaId, what);
+        }
+
         DeactivateOnIdle();
     }
 }

@@ -24,6 +24,7 @@ public static partial class WhatsAppServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWhatsAppSendPacer, GrainSendPacer>();
+        services.TryAddSingleton<Outbound.OutboundSender>();
         services.AddOptions<WhatsAppClientOptions>()
             .Bind(configuration.GetSection(WhatsAppClientOptions.Section))
             .ValidateOnStart();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
@@ -30,8 +31,7 @@ public static class SiloHost
 
         ConfigureLogging(builder, settings.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        AddChatBoostServices(builder.Services, settings);
-        builder.Services.AddChatBoostWhatsApp(builder.Configuration);
+        AddChatBoostServices(builder.Services, settings, builder.Configuration);
 
         var connectionString = settings.DatabaseConnectionString;
         var redisConfiguration = settings.RedisConfiguration;
@@ -75,8 +75,11 @@ public static class SiloHost
         });
     }
 
-    /// <summary>The services grains depend on. Shared with the grain tests' silo configuration.</summary>
-    public static void AddChatBoostServices(IServiceCollection services, ChatBoostSettings settings)
+    /// <summary>
+    /// The services grains depend on: the one registration path, shared with the grain tests' silo (a grain test checks
+    /// that every grain's constructor can be satisfied from it).
+    /// </summary>
+    public static void AddChatBoostServices(IServiceCollection services, ChatBoostSettings settings, IConfiguration configuration)
     {
         // Orleans' ADO.NET providers find the driver by its invariant name.
         DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
@@ -89,6 +92,7 @@ public static class SiloHost
         services.AddChatBoostMessageStore();
         services.AddSingleton<WhatsAppNumberDirectory>();
         services.AddChatBoostFlowEngine();
+        services.AddChatBoostWhatsApp(configuration);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

@@ -71,7 +71,7 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var logCounts = new LogCounter();
 builder.Logging.AddProvider(logCounts);
-SiloHost.AddChatBoostServices(builder.Services, settings);
+SiloHost.AddChatBoostServices(builder.Services, settings, builder.Configuration);
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: serviceId, clusterId: "wakeup-bench");

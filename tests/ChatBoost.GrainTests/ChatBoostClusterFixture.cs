@@ -49,7 +49,7 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             SiloHost.ConfigurePersistence(silo, settings.DatabaseConnectionString);
-            SiloHost.AddChatBoostServices(silo.Services, settings);
+            SiloHost.AddChatBoostServices(silo.Services, settings, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
             silo.Services.AddSingleton<TimeProvider>(Clock);
         });
         _cluster = builder.Build();

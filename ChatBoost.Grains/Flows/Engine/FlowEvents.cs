@@ -63,8 +63,14 @@ public sealed record CallWebhookEffect(
 /// </summary>
 public sealed record StepLog(long? NodeId, string? NodeType, string Event, string Detail, DateTimeOffset At, string Level);
 
-/// <summary>The new state, the effects to perform in order, and the log lines of one interpreter call.</summary>
-public sealed record StepOutcome(ExecutionSnapshot State, IReadOnlyList<FlowEffect> Effects, IReadOnlyList<StepLog> Logs);
+/// <summary>
+/// The new state, the effects to perform in order, the log lines of one interpreter call, and the nodes it entered in
+/// order (a node re-entered after a restart is not entered again).
+/// </summary>
+public sealed record StepOutcome(ExecutionSnapshot State, IReadOnlyList<FlowEffect> Effects, IReadOnlyList<StepLog> Logs)
+{
+    public IReadOnlyList<long> EnteredNodes { get; init; } = [];
+}
 
 public static class StepLogLevels
 {
@@ -78,6 +84,8 @@ public static class StepLogEvents
     public const string Started = "started";
     public const string MessageQueued = "message_queued";
     public const string MessageSent = "message_sent";
+    public const string MessageInDoubt = "message_in_doubt";
+    public const string ReplyNotDelivered = "reply_not_delivered";
     public const string Branch = "branch";
     public const string Waiting = "waiting";
     public const string WaitEnded = "wait_ended";

@@ -337,6 +337,7 @@ public static class FlowInterpreter
         private readonly Dictionary<string, JsonElement> variables;
         private readonly List<FlowEffect> effects = [];
         private readonly List<StepLog> logs = [];
+        private readonly List<long> entered = [];
         private ContactContext contact;
         private Dictionary<string, AttributeValue>? attributes;
         private ExecutionStatus status;
@@ -389,7 +390,10 @@ public static class FlowInterpreter
                 EndedAt = endedAt,
             },
             effects,
-            logs);
+            logs)
+        {
+            EnteredNodes = entered,
+        };
 
         /// <summary>A new run after a wait, a reply or a manual resume: fresh step budget and run timeout.</summary>
         public void NewRun()
@@ -522,6 +526,7 @@ public static class FlowInterpreter
 
                     stepsThisRun++;
                     totalSteps++;
+                    entered.Add(id);
                 }
 
                 count = true;

@@ -42,9 +42,9 @@ public static partial class FlowRendering
             case PlaceholderKind.ContactName:
                 return NonEmpty(contact.Name?.Trim());
             case PlaceholderKind.ContactFirstName:
-                return NonEmpty(SplitName(contact.Name).First);
+                return NonEmpty(contact.FirstName?.Trim() is { Length: > 0 } first ? first : SplitName(contact.Name).First);
             case PlaceholderKind.ContactLastName:
-                return NonEmpty(SplitName(contact.Name).Last);
+                return NonEmpty(contact.LastName?.Trim() is { Length: > 0 } last ? last : SplitName(contact.Name).Last);
             case PlaceholderKind.ContactAttribute:
                 return reference.Name is not null && contact.Attributes.TryGetValue(reference.Name, out var attribute)
                     ? NotNull(AttributeValues.ToJson(attribute))

@@ -44,12 +44,13 @@ public sealed class BatchingMessageWriter : IHostedService
 {
     private const string InsertSql = """
         INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, wa_message_id, message_type, text,
-                              payload, status, status_rank, wa_timestamp)
+                              payload, status, status_rank, wa_timestamp, reply_id, profile_name)
         SELECT r.bot_id, r.organization_id, r.contact_wa_id, 'inbound', r.wa_message_id, r.message_type, r.text,
-               r.payload::jsonb, 'received', 0, r.wa_timestamp
+               r.payload::jsonb, 'received', 0, r.wa_timestamp, r.reply_id, r.profile_name
         FROM unnest(@bot_ids, @organization_ids, @contact_wa_ids, @wa_message_ids, @message_types, @texts, @payloads,
-                    @wa_timestamps)
-             AS r(bot_id, organization_id, contact_wa_id, wa_message_id, message_type, text, payload, wa_timestamp)
+                    @wa_timestamps, @reply_ids, @profile_names)
+             AS r(bot_id, organization_id, contact_wa_id, wa_message_id, message_type, text, payload, wa_timestamp,
+                  reply_id, profile_name)
         ON CONFLICT (bot_id, wa_message_id) DO NOTHING
         RETURNING bot_id, wa_message_id
         """;
@@ -326,6 +327,8 @@ public sealed class BatchingMessageWriter : IHostedService
         var texts = new string?[count];
         var payloads = new string?[count];
         var waTimestamps = new DateTime?[count];
+        var replyIds = new string?[count];
+        var profileNames = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var r = records[i].Record;
@@ -337,6 +340,8 @@ public sealed class BatchingMessageWriter : IHostedService
             texts[i] = r.Text;
             payloads[i] = r.PayloadJson;
             waTimestamps[i] = r.WaTimestamp?.UtcDateTime;
+            replyIds[i] = r.ReplyId;
+            profileNames[i] = r.ProfileName;
         }
 
         await using var command = _database.DataSource.CreateCommand(InsertSql);
@@ -349,6 +354,8 @@ public sealed class BatchingMessageWriter : IHostedService
         parameters.Add(new NpgsqlParameter<string?[]>("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = texts });
         parameters.Add(new NpgsqlParameter<string?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = payloads });
         parameters.Add(new NpgsqlParameter<DateTime?[]>("wa_timestamps", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = waTimestamps });
+        parameters.Add(new NpgsqlParameter<string?[]>("reply_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = replyIds });
+        parameters.Add(new NpgsqlParameter<string?[]>("profile_names", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = profileNames });
 
         var inserted = new HashSet<(long, string)>(count);
         await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);

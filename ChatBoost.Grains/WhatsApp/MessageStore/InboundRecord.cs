@@ -20,7 +20,9 @@ public sealed record InboundRecord(
     string MessageType,
     string? Text,
     string? PayloadJson,
-    DateTimeOffset? WaTimestamp)
+    DateTimeOffset? WaTimestamp,
+    string? ReplyId = null,
+    string? ProfileName = null)
 {
     /// <summary>
     /// The record of a parsed webhook message. PostgreSQL can store U+0000 neither in <c>text</c> nor in
@@ -38,7 +40,9 @@ public sealed record InboundRecord(
             message.Type,
             message.Text?.Replace('\0', '\uFFFD'),
             message.RawJson.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase),
-            message.Timestamp);
+            message.Timestamp,
+            Clip(message.ReplyId?.Replace('\0', '\uFFFD'), MessageColumnLimits.ReplyId),
+            Clip(message.ProfileName?.Replace('\0', '\uFFFD'), MessageColumnLimits.ProfileName));
     }
 
     /// <summary>
@@ -57,6 +61,9 @@ public sealed record InboundRecord(
         }
     }
 
+    private static string? Clip(string? value, int maxLength) =>
+        value is null || value.Length <= maxLength ? value : value[..maxLength];
+
     internal static void RequireText(string? value, int maxLength, string name)
     {
         if (string.IsNullOrEmpty(value) || value.Length > maxLength || value.Contains('\0', StringComparison.Ordinal))
@@ -72,4 +79,6 @@ internal static class MessageColumnLimits
     public const int ContactWaId = 64;
     public const int WaMessageId = 256;
     public const int MessageType = 64;
+    public const int ReplyId = 256;
+    public const int ProfileName = 256;
 }

@@ -21,10 +21,11 @@ CREATE UNIQUE INDEX contacts_bot_bsuid_key ON contacts (bot_id, bsuid) WHERE bsu
 ALTER TABLE flow_executions
     ADD COLUMN version bigint NOT NULL DEFAULT 1;
 
--- The id of the reply button or list row an inbound message chose: what a wait-for-reply stores, read back by the
--- consumer from the row (the row, not memory, is the work item).
+-- What the consumer needs of an inbound message, read back from its row (the row, not memory, is the work item): the
+-- id of the reply button or list row it chose (what a wait-for-reply stores) and the sender's WhatsApp profile name.
 ALTER TABLE messages
-    ADD COLUMN reply_id text CHECK (length(reply_id) <= 256);
+    ADD COLUMN reply_id text CHECK (length(reply_id) <= 256),
+    ADD COLUMN profile_name text CHECK (length(profile_name) <= 256);
 
 -- The consumer reads "this contact's inbound messages after the cursor, in order".
 CREATE INDEX messages_contact_inbound_idx ON messages (bot_id, contact_wa_id, id) WHERE direction = 'inbound';
