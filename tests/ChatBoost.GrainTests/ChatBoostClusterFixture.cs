@@ -69,12 +69,32 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Drops the grain's activation so the next call reloads its state from PostgreSQL.</summary>
+    /// <summary>
+    /// Drops the grain's activation and returns once it is gone from every silo's catalog, so the next call reloads its
+    /// state from PostgreSQL (a test that only slept could go on with the old activation and silently skip the reload).
+    /// </summary>
     public async Task DeactivateAsync(IAddressable grain)
     {
+        var id = grain.GetGrainId();
         await grain.Cast<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(200);
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((await management.GetActiveGrains(id.Type)).Contains(id))
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"{id} was still active 15 s after DeactivateOnIdle.");
+            }
+
+            await Task.Delay(20);
+        }
     }
+
+    /// <summary>
+    /// Asks the grain to deactivate and does not wait: for tests where the deactivation races the grain's own work on purpose
+    /// (the grain's next call, or its own follow-up call, activates it again at any moment).
+    /// </summary>
+    public Task RequestDeactivationAsync(IAddressable grain) => grain.Cast<IGrainManagementExtension>().DeactivateOnIdle().AsTask();
 
     public async Task<NpgsqlConnection> OpenAsync()
     {
@@ -96,6 +116,9 @@ public sealed class ManualClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _advancedTicks, by.Ticks);
+
+    /// <summary>Back to the system's time: tests that move the clock reset it, so later tests run at PostgreSQL's now().</summary>
+    public void Reset() => Interlocked.Exchange(ref _advancedTicks, 0);
 }
 
 [CollectionDefinition(Name)]

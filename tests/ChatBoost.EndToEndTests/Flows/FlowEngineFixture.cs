@@ -137,8 +137,14 @@ public sealed class FlowEngineFixture : IAsyncLifetime
         await using (var db = await System.OpenDatabaseAsync())
         await using (var insert = new NpgsqlCommand(
             """
-            INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, wa_message_id, message_type, text, status, status_rank, wa_timestamp)
-            SELECT @b, organization_id, @w, 'inbound', @id, 'text', 'hi', 'received', 0, now() - interval '1 minute' FROM bots WHERE id = @b
+            WITH m AS (
+                INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, wa_message_id, message_type, text, status, status_rank, wa_timestamp)
+                SELECT @b, organization_id, @w, 'inbound', @id, 'text', 'hi', 'received', 0, now() - interval '1 minute' FROM bots WHERE id = @b
+                RETURNING id, organization_id)
+            -- Already consumed (the contact's cursor is past it), so the engine never sees it: only the window opens.
+            INSERT INTO contacts (bot_id, organization_id, wa_id, created_at, inbound_cursor)
+            SELECT @b, m.organization_id, @w, now(), m.id FROM m
+            ON CONFLICT (bot_id, wa_id) DO UPDATE SET inbound_cursor = GREATEST(contacts.inbound_cursor, EXCLUDED.inbound_cursor)
             """, db))
         {
             insert.Parameters.AddWithValue("b", botId);

@@ -88,6 +88,26 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         await StartProcessesAsync(count);
     }
 
+    /// <summary>SIGKILL of one silo process (no shutdown, nothing flushed): a machine that died.</summary>
+    public async Task KillSiloAsync(int index)
+    {
+        var silo = _silos[index];
+        await silo.KillAsync();
+        _silos.RemoveAt(index);
+        _stopped.Add(silo);
+    }
+
+    /// <summary>Starts one more silo process on fresh ports (the same database and cluster), e.g. after a kill.</summary>
+    public void StartSilo()
+    {
+        var env = new Dictionary<string, string?>(_environment)
+        {
+            ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        _silos.Add(ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env));
+    }
+
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {
         var connection = new NpgsqlConnection(Database.ConnectionString);

@@ -6,8 +6,11 @@ using Npgsql;
 namespace ChatBoost.GrainTests.Organizations;
 
 [Collection(ChatBoostClusterCollection.Name)]
-public class OrganizationGrainTests(ChatBoostClusterFixture fixture)
+public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : IDisposable
 {
+    /// <summary>Tests here jump the shared clock ahead; the next test (of any class) starts at the system's time again.</summary>
+    public void Dispose() => fixture.Clock.Reset();
+
     private IGrainFactory Grains => fixture.Grains;
 
     private async Task<UserView> UserAsync(string prefix)

@@ -379,6 +379,7 @@ public class WebhookPayloadParserTests
             """{"from":"16505551234","id":"wamid.r","timestamp":"1749416383","type":"reaction","reaction":{"message_id":"wamid.x","emoji":"x"}}"""));
         var random = new Random(20240601);
         const string alphabet = "{}[]\":,0123456789.-etruflnabc \\";
+        int valid = 0, invalid = 0;
 
         for (var i = 0; i < 5_000; i++)
         {
@@ -391,7 +392,39 @@ public class WebhookPayloadParserTests
             }
 
             var result = WebhookPayloadParser.Parse(mutated);
-            Assert.True(result.IsValid || result.Problem is not null);
+            if (!IsJson(mutated))
+            {
+                // Whatever a mutation breaks, bytes that are not JSON are never a valid payload.
+                Assert.False(result.IsValid, $"mutation {i} is not JSON but parsed as valid");
+                invalid++;
+            }
+            else if (result.IsValid)
+            {
+                // What a valid parse returns is usable: every message has an id and a sender, every status an id.
+                Assert.All(result.Batches.SelectMany(b => b.Messages), m =>
+                {
+                    Assert.False(string.IsNullOrEmpty(m.WaMessageId));
+                    Assert.False(string.IsNullOrEmpty(m.From));
+                });
+                Assert.All(result.Batches.SelectMany(b => b.Statuses), st => Assert.False(string.IsNullOrEmpty(st.WaMessageId)));
+                valid++;
+            }
+        }
+
+        // Both sides were exercised, so the loop above could have failed.
+        Assert.True(valid > 0 && invalid > 0, $"{valid} valid and {invalid} invalid mutations");
+    }
+
+    private static bool IsJson(byte[] bytes)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(bytes);
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 

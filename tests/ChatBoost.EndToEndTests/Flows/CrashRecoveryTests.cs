@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ChatBoost.EndToEndTests.Bots;
+using ChatBoost.EndToEndTests.Harness;
+using ChatBoost.FakeGraphApi;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+
+namespace ChatBoost.EndToEndTests.Flows;
+
+/// <summary>
+/// The central promise, broken on purpose: 200 customers write to a bot whose default flow replies through a number paced at
+/// 5 sends/s, every webhook is acknowledged, then the silo is killed with SIGKILL while most replies still wait for their
+/// pacing slot. After a new silo starts, every customer has exactly one completed execution and at most one reply at the
+/// fake Graph API; every reply that was not in flight at the kill arrives exactly once, and the ones that were are
+/// <c>in_doubt</c> (never resent).
+/// </summary>
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private const string AppSecret = "crash-recovery-app-secret";
+    private const string AccessToken = "EAAB-crash-recovery-token-0001";
+    private const int Rate = 5;
+    private const int Customers = 200;
+
+    private WebApplication? _fake;
+    private HttpClient _fakeHttp = null!;
+    private ChatBoostSystem _system = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}"]);
+        await _fake.StartAsync();
+        _fakeHttp = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
+        {
+            ["WHATSAPP_APP_SECRET"] = AppSecret,
+            ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "crash-recovery-verify",
+            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
+            ["WHATSAPP_RATE_PER_SECOND"] = Rate.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _system.DisposeAsync();
+        _fakeHttp.Dispose();
+        if (_fake is not null)
+        {
+            await _fake.StopAsync();
+            await _fake.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AKilledSilo_LosesNoAcknowledgedMessage_AndSendsNoReplyTwice()
+    {
+        var http = _system.Http;
+        var owner = (await http.NewUserAsync("crash-owner")).Token;
+        var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
+        var botId = await http.CreateBotAsync(owner, new
+        {
+            name = "Crash bot",
+            is_whatsapp_enabled = true,
+            whatsapp_phone_number_id = phoneNumberId,
+            whatsapp_access_token = AccessToken,
+        });
+        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
+        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks, {{contact.first_name}}!"));
+        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner);
+        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
+        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
+        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
+        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner);
+        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+
+        // 200 customers write; every webhook must be acknowledged.
+        var phones = Enumerable.Range(0, Customers).Select(i => "4916" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
+        using (var gate = new SemaphoreSlim(16))
+        {
+            await Task.WhenAll(phones.Select(async phone =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await InboundAsync(phoneNumberId, phone);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        // Replies leave at 5/s: most are still waiting for their slot now. The machine dies.
+        await _system.KillSiloAsync(0);
+        var beforeKill = await SendsPerRecipientAsync(phoneNumberId);
+        Assert.True(beforeKill.Values.Sum() < Customers, "every reply went out before the kill: the test proves nothing");
+
+        _system.StartSilo();
+        await using var db = await _system.OpenDatabaseAsync();
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        long completed = 0;
+        while (DateTime.UtcNow < until)
+        {
+            completed = await ScalarAsync(db, "SELECT count(*) FROM flow_executions WHERE bot_id = @b AND status = 'completed'", botId);
+            if (completed == Customers)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(Customers, completed);
+        Assert.Equal(Customers, await ScalarAsync(db, "SELECT count(*) FROM flow_executions WHERE bot_id = @b", botId));
+        Assert.Equal(Customers, await ScalarAsync(db, "SELECT count(DISTINCT contact_wa_id) FROM flow_executions WHERE bot_id = @b", botId));
+
+        var sends = await SendsPerRecipientAsync(phoneNumberId);
+        var outbox = await OutboxAsync(db, botId);
+        Assert.Equal(Customers, outbox.Count);
+        var inDoubt = outbox.Where(o => o.Value == "in_doubt").Select(o => o.Key).ToHashSet();
+        foreach (var phone in phones)
+        {
+            var count = sends.GetValueOrDefault(phone);
+            Assert.True(count <= 1, $"{phone} got {count} replies");
+            if (!inDoubt.Contains(phone))
+            {
+                Assert.True(count == 1, $"{phone}: outbox {outbox.GetValueOrDefault(phone)}, {count} replies at the fake");
+                Assert.Equal("sent", outbox[phone]);
+            }
+        }
+
+        // Only what was in flight at the kill can be in doubt: at most a second's worth of sends at this rate.
+        Assert.True(inDoubt.Count <= Rate, $"{inDoubt.Count} in doubt");
+        foreach (var phone in inDoubt)
+        {
+            var log = await ScalarTextAsync(db, """
+                SELECT string_agg(l.event, ',' ORDER BY l.seq) FROM flow_execution_logs l JOIN flow_executions e ON e.id = l.execution_id
+                WHERE e.bot_id = @b AND e.contact_wa_id = @w
+                """, botId, phone);
+            Assert.Contains("message_in_doubt", log, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task InboundAsync(string phoneNumberId, string phone)
+    {
+        var message = new JsonObject
+        {
+            ["webhook_url"] = new Uri(_system.BaseAddress, "/whatsapp/webhook").ToString(),
+            ["app_secret"] = AppSecret,
+            ["phone_number_id"] = phoneNumberId,
+            ["from"] = phone,
+            ["profile_name"] = "Customer " + phone[^3..],
+            ["text"] = "hello",
+        };
+        using var response = await _fakeHttp.PostAsJsonAsync("/_fake/inbound", message);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"/_fake/inbound: {response.StatusCode} {text}");
+        var statuses = JsonNode.Parse(text)!["http_statuses"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
+        Assert.True(statuses is [200], $"{phone}: the webhook was not acknowledged: [{string.Join(", ", statuses)}]");
+    }
+
+    /// <summary>Successful sends the fake accepted, per recipient.</summary>
+    private async Task<Dictionary<string, int>> SendsPerRecipientAsync(string phoneNumberId)
+    {
+        var text = await _fakeHttp.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
+        return JsonNode.Parse(text)!["requests"]!.AsArray()
+            .Where(r => r!["http_status"]?.GetValue<int>() == 200 && r["to"] is not null)
+            .GroupBy(r => r!["to"]!.GetValue<string>())
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    private static async Task<Dictionary<string, string>> OutboxAsync(NpgsqlConnection db, long botId)
+    {
+        await using var query = new NpgsqlCommand("SELECT contact_wa_id, status FROM messages WHERE bot_id = @b AND direction = 'outbound'", db);
+        query.Parameters.AddWithValue("b", botId);
+        var rows = new Dictionary<string, string>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Assert.True(rows.TryAdd(reader.GetString(0), reader.GetString(1)), $"{reader.GetString(0)} has two outbound rows");
+        }
+
+        return rows;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection db, string sql, long botId)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("b", botId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<string> ScalarTextAsync(NpgsqlConnection db, string sql, long botId, string phone)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("b", botId);
+        command.Parameters.AddWithValue("w", phone);
+        return (await command.ExecuteScalarAsync()) as string ?? "";
+    }
+}
