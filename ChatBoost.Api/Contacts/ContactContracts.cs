@@ -9,7 +9,8 @@ namespace ChatBoost.Api.Contacts;
 
 /// <summary>
 /// <c>POST /flows/contacts/</c>: a contact of <c>bot_id</c> (in the bot's organization) with optional first attributes,
-/// stored all or nothing. <c>opted_in</c> defaults to true.
+/// stored all or nothing. <c>opted_in</c> defaults to true. <c>first_name</c> and <c>last_name</c> (the seed's fields, used
+/// by <c>{{contact.first_name}}</c>) may come with or instead of <c>name</c>; without <c>name</c> it is the two joined.
 /// </summary>
 public sealed class CreateContactRequest : IRequestBody
 {
@@ -18,6 +19,10 @@ public sealed class CreateContactRequest : IRequestBody
     public string? Phone { get; init; }
 
     public string? Name { get; init; }
+
+    public string? FirstName { get; init; }
+
+    public string? LastName { get; init; }
 
     public bool? OptedIn { get; init; }
 
@@ -28,6 +33,8 @@ public sealed class CreateContactRequest : IRequestBody
         ContactValidation.PositiveId("bot_id", BotId, errors);
         ContactValidation.Phone("phone", Phone, errors);
         ContactValidation.Name(Name, errors);
+        ContactValidation.PartName("first_name", FirstName, errors);
+        ContactValidation.PartName("last_name", LastName, errors);
         if (Attributes is not null)
         {
             ContactValidation.AttributeList("attributes", Attributes, errors, minimum: 0);
@@ -41,32 +48,43 @@ public sealed class CreateContactRequest : IRequestBody
         organizationId,
         string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(),
         OptedIn ?? true,
-        [.. (Attributes ?? []).Select(a => a!.ToCommand())]);
+        [.. (Attributes ?? []).Select(a => a!.ToCommand())],
+        ContactValidation.TrimmedOrNull(FirstName),
+        ContactValidation.TrimmedOrNull(LastName));
 }
 
-/// <summary><c>PATCH /contacts/{contact_id}</c>: changes the name and/or the opt-in; at least one of them.</summary>
+/// <summary><c>PATCH /contacts/{contact_id}</c>: changes the name, first and last name and/or the opt-in; at least one of them.</summary>
 public sealed class UpdateContactRequest : IRequestBody
 {
     public string? Name { get; init; }
+
+    public string? FirstName { get; init; }
+
+    public string? LastName { get; init; }
 
     public bool? OptedIn { get; init; }
 
     public void Validate(ValidationErrors errors)
     {
-        if (Name is null && OptedIn is null)
+        if (Name is null && FirstName is null && LastName is null && OptedIn is null)
         {
-            errors.Add("$", "Send at least one of name, opted_in.");
+            errors.Add("$", "Send at least one of name, first_name, last_name, opted_in.");
         }
 
-        if (Name is not null && string.IsNullOrWhiteSpace(Name))
+        foreach (var (field, value) in new[] { ("name", Name), ("first_name", FirstName), ("last_name", LastName) })
         {
-            errors.Add("name", "Must not be blank.");
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add(field, "Must not be blank.");
+            }
         }
 
         ContactValidation.Name(Name, errors);
+        ContactValidation.PartName("first_name", FirstName, errors);
+        ContactValidation.PartName("last_name", LastName, errors);
     }
 
-    public UpdateContactCommand ToCommand() => new(Name?.Trim(), OptedIn);
+    public UpdateContactCommand ToCommand() => new(Name?.Trim(), OptedIn, FirstName?.Trim(), LastName?.Trim());
 }
 
 /// <summary>
@@ -120,6 +138,9 @@ public sealed record ContactResponse(
     long OrganizationId,
     string Phone,
     string? Name,
+    string? FirstName,
+    string? LastName,
+    string? Username,
     bool OptedIn,
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt,
@@ -127,8 +148,8 @@ public sealed record ContactResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ContactAttributeResponse[]? Attributes)
 {
     public static ContactResponse From(ContactView c, bool withAttributes = false) => new(
-        c.Id, c.BotId, c.OrganizationId, c.Phone, c.Name, c.OptedIn, c.CreatedAt, c.UpdatedAt, c.LastInboundAt,
-        withAttributes || c.Attributes is not null ? ContactAttributeResponse.From(c.Attributes ?? []) : null);
+        c.Id, c.BotId, c.OrganizationId, c.Phone, c.Name, c.FirstName, c.LastName, c.Username, c.OptedIn, c.CreatedAt, c.UpdatedAt,
+        c.LastInboundAt, withAttributes || c.Attributes is not null ? ContactAttributeResponse.From(c.Attributes ?? []) : null);
 }
 
 /// <summary>
@@ -200,6 +221,18 @@ internal static class ContactValidation
         var trimmed = value.Trim();
         return trimmed.StartsWith('+') ? trimmed[1..] : trimmed;
     }
+
+    public const int MaxPartNameLength = 128;
+
+    /// <summary><c>first_name</c> / <c>last_name</c>: at most 128 characters, no control characters.</summary>
+    public static void PartName(string field, string? value, ValidationErrors errors)
+    {
+        errors.MaxLength(field, value?.Trim(), MaxPartNameLength);
+        errors.NoControlCharacters(field, value);
+        Storable(field, value, errors);
+    }
+
+    public static string? TrimmedOrNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static void Name(string? name, ValidationErrors errors)
     {

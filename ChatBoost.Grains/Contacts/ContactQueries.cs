@@ -18,7 +18,8 @@ public sealed class ContactQueries(Database database)
     private const string Columns =
         """
         c.id AS Id, c.bot_id AS BotId, c.organization_id AS OrganizationId, c.wa_id AS Phone, c.name AS Name, c.opted_in AS OptedIn,
-        c.created_at AS CreatedAt, c.updated_at AS UpdatedAt, c.last_inbound_at AS LastInboundAt
+        c.created_at AS CreatedAt, c.updated_at AS UpdatedAt, c.last_inbound_at AS LastInboundAt,
+        c.first_name AS FirstName, c.last_name AS LastName, c.username AS Username
         """;
 
     private const string AddressColumns = "id AS ContactId, bot_id AS BotId, wa_id AS Phone, organization_id AS OrganizationId";
@@ -169,11 +170,14 @@ public sealed class ContactQueries(Database database)
         bool OptedIn,
         DateTime CreatedAt,
         DateTime? UpdatedAt,
-        DateTime? LastInboundAt)
+        DateTime? LastInboundAt,
+        string? FirstName,
+        string? LastName,
+        string? Username)
     {
         public ContactView ToView() => new(
             Id, BotId, OrganizationId, Phone, Name, OptedIn, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null,
-            LastInboundAt is { } l ? Utc(l) : null);
+            LastInboundAt is { } l ? Utc(l) : null, null, FirstName, LastName, Username);
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
