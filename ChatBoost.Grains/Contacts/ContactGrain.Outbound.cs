@@ -2,6 +2,7 @@ using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Interfaces.WhatsApp;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
+using ChatBoost.Grains.WhatsApp.Outbound;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -48,101 +49,26 @@ public sealed partial class ContactGrain
             return SendOutcome.Refused(SendStatus.OptedOut, OptedOutDetail);
         }
 
-        return await SendCoreAsync(OutboundMapping.ToOutbound(WaId, command), command.NotAfter);
+        return await SendCoreAsync(OutboundMapping.ToOutbound(WaId, command), command.NotAfter, command.IdempotencyKey);
     }
 
     private bool WithinWindow() => LastInboundAt is { } last && time.GetUtcNow() - last <= CustomerServiceWindow;
 
     /// <summary>The one way out, for the send API and for flows: checks, outbox, the call, the outcome recorded.</summary>
-    private async Task<SendOutcome> SendCoreAsync(OutboundMessage message, DateTimeOffset? notAfter)
+    private async Task<SendOutcome> SendCoreAsync(OutboundMessage message, DateTimeOffset? notAfter, string? idempotencyKey = null)
     {
-        var bot = GrainFactory.GetGrain<IBotCredentialsGrain>(BotId);
-        if (await bot.GetEffectiveCredentialsAsync() is not { } credentials)
-        {
-            return SendOutcome.Refused(SendStatus.BotNotFound, "Bot not found.");
-        }
-
-        if (!credentials.IsWhatsappEnabled)
-        {
-            return SendOutcome.Refused(SendStatus.BotCannotSend, "The bot is not WhatsApp-enabled: set is_whatsapp_enabled to true first.");
-        }
-
-        if (credentials.CredentialsInvalid)
-        {
-            return SendOutcome.Refused(SendStatus.BotCannotSend,
-                $"The bot's WhatsApp credentials are invalid — update the access token ({credentials.CredentialsInvalidReason}).");
-        }
-
-        if (WhatsAppCredentials.From(credentials) is not { } whatsApp)
-        {
-            return SendOutcome.Refused(SendStatus.BotCannotSend,
-                "The bot has no WhatsApp phone number id or access token (neither its own nor the environment's WHATSAPP_* defaults).");
-        }
-
-        if (GraphMessageBodies.Validate(message) is { Count: > 0 } problems)
-        {
-            return SendOutcome.Refused(SendStatus.Invalid, string.Join(" ", problems));
-        }
-
+        // The outbound sender owns the outbox (idempotent by client id); the window is the contact's to check.
+        var sender = ServiceProvider.GetRequiredService<OutboundSender>();
+        var clientMessageId = idempotencyKey is null ? Guid.NewGuid() : OutboundIds.ForApi(BotId, WaId, idempotencyKey);
         if (!message.IsTemplate && !WithinWindow())
         {
-            return SendOutcome.Refused(SendStatus.OutsideWindow, OutsideWindowDetail);
+            return (await sender.CheckAsync(clientMessageId, BotId, message))?.ToSendOutcome()
+                ?? SendOutcome.Refused(SendStatus.OutsideWindow, OutsideWindowDetail);
         }
 
-        // The caller's deadline: past it the caller has answered 503 and may retry, so a late send would be a duplicate.
-        var remaining = notAfter is { } deadlineAt ? deadlineAt - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        if (notAfter is not null && remaining <= TimeSpan.Zero)
-        {
-            return new SendOutcome(SendStatus.MetaUnavailable, null, null, DeadlineDetail);
-        }
-
-        // The outbox: recorded before the call, so a crash cannot lose it.
-        var messageId = Guid.NewGuid();
-        await Outbox.RecordOutboundQueuedAsync(new OutboundRecord(
-            messageId, BotId, credentials.OrganizationId, WaId, OutboundMapping.MessageType(message), OutboundMapping.Text(message),
-            GraphMessageBodies.Build(message)));
-
-        SendResult result;
-        using (var deadline = new CancellationTokenSource(remaining))
-        {
-            try
-            {
-                result = await WhatsApp.SendAsync(whatsApp, message, deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                // Cancelled while waiting for a rate slot or between retries (nothing sent), or — rarely — with an
-                // attempt in flight: the one send that may repeat.
-                await TryMarkAsync(messageId, () => Outbox.MarkOutboundFailedAsync(messageId, null, "DeadlineExceeded", DeadlineDetail));
-                return new SendOutcome(SendStatus.MetaUnavailable, messageId, null, DeadlineDetail);
-            }
-        }
-
-        if (result.IsSuccess)
-        {
-            // Meta has it: whatever happens to the bookkeeping, the caller must hear "sent", or it would send it again.
-            await TryMarkAsync(messageId, () => Outbox.MarkOutboundSentAsync(messageId, result.WaMessageId!));
-            return new SendOutcome(SendStatus.Sent, messageId, result.WaMessageId, null);
-        }
-
-        var failure = result.Failure!;
-        await TryMarkAsync(messageId, () => Outbox.MarkOutboundFailedAsync(messageId, failure.Code, failure.Kind.ToString(), failure.Message));
-        if (failure.Kind == GraphErrorKind.TokenExpired)
-        {
-            await bot.MarkCredentialsInvalidAsync($"Meta error {failure.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {failure.Message}");
-        }
-
-        OutboundLogger.LogInformation("Send {MessageId} of bot {BotId} failed after {Attempts} attempt(s): {Kind} {Code}",
-            messageId, BotId, result.Attempts, failure.Kind, failure.Code);
-        return failure.Retryable
-            ? new SendOutcome(SendStatus.MetaUnavailable, messageId, null,
-                "WhatsApp did not accept the message after retries; try again later.", failure.Code, failure.Message,
-                failure.RetryAfter is { } after ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : null)
-            : new SendOutcome(SendStatus.MetaRejected, messageId, null,
-                failure.Kind == GraphErrorKind.TokenExpired
-                    ? "WhatsApp rejected the bot's access token; the bot's credentials are now marked invalid — update the access token."
-                    : $"WhatsApp refused the message ({failure.Kind}).",
-                failure.Code, failure.Message);
+        var organizationId = (await GrainFactory.GetGrain<IBotCredentialsGrain>(BotId).GetEffectiveCredentialsAsync())?.OrganizationId ?? 0;
+        var result = await sender.SendAsync(new OutboundSend(clientMessageId, BotId, organizationId, WaId, message, notAfter), CancellationToken.None);
+        return result.ToSendOutcome();
     }
 
     /// <summary>

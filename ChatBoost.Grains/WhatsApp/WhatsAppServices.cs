@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ChatBoost.Grains.WhatsApp.Outbound;
 using Polly;
 
 namespace ChatBoost.Grains.WhatsApp;
@@ -16,7 +17,8 @@ public static partial class WhatsAppServices
 
     /// <summary>
     /// Registers <see cref="WhatsAppClientOptions"/> (section <c>WhatsApp</c>, validated at start), the typed
-    /// <see cref="WhatsAppCloudClient"/> with its resilience handler, and the cluster-wide <see cref="GrainSendPacer"/>
+    /// <see cref="WhatsAppCloudClient"/> with its resilience handler, the <see cref="OutboundSender"/> and
+    /// <see cref="OutboxReconciler"/> (section <c>Outbound</c>), and the cluster-wide <see cref="GrainSendPacer"/>
     /// (register another <see cref="IWhatsAppSendPacer"/> first to replace it, e.g. outside a silo).
     /// </summary>
     public static IServiceCollection AddChatBoostWhatsApp(this IServiceCollection services, IConfiguration configuration)
@@ -52,6 +54,11 @@ public static partial class WhatsAppServices
             .RemoveAllLoggers()
             .RedactLoggedHeaders(static _ => true)
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
+
+        // The outbox: the one sender (idempotent by client id) and its reconciler (needs Infrastructure.Database).
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section));
+        services.TryAddSingleton<OutboundSender>();
+        services.TryAddSingleton<OutboxReconciler>();
         return services;
     }
 
