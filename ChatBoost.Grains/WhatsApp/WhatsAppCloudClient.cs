@@ -155,14 +155,14 @@ public sealed partial class WhatsAppCloudClient(
     /// or not established, the TLS or proxy handshake failed. Anything else (a reset or an early end of the response,
     /// a timeout, a protocol error) may follow a request Meta received.
     /// </summary>
-    internal static bool SurelyNotSent(Exception exception) => exception is HttpRequestException
+    public static bool SurelyNotSent(Exception exception) => exception is HttpRequestException
     {
         HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
             or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError,
     };
 
     /// <summary>A 5xx without a Graph error object: a proxy's or gateway's answer, not Meta's verdict on the message.</summary>
-    internal static bool IsUnansweredServerError(int httpStatus, GraphError? error) => httpStatus is >= 500 and <= 599 && error is null;
+    public static bool IsUnansweredServerError(int httpStatus, GraphError? error) => httpStatus is >= 500 and <= 599 && error is null;
 
     private static async ValueTask<byte[]> ReadBoundedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
     {

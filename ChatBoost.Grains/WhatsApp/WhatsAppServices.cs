@@ -17,8 +17,7 @@ public static partial class WhatsAppServices
 
     /// <summary>
     /// Registers <see cref="WhatsAppClientOptions"/> (section <c>WhatsApp</c>, validated at start), the typed
-    /// <see cref="WhatsAppCloudClient"/> with its resilience handler, the <see cref="OutboundSender"/> and
-    /// <see cref="OutboxReconciler"/> (section <c>Outbound</c>), and the cluster-wide <see cref="GrainSendPacer"/>
+    /// <see cref="WhatsAppCloudClient"/> with its resilience handler, and the cluster-wide <see cref="GrainSendPacer"/>
     /// (register another <see cref="IWhatsAppSendPacer"/> first to replace it, e.g. outside a silo).
     /// </summary>
     public static IServiceCollection AddChatBoostWhatsApp(this IServiceCollection services, IConfiguration configuration)
@@ -54,8 +53,17 @@ public static partial class WhatsAppServices
             .RemoveAllLoggers()
             .RedactLoggedHeaders(static _ => true)
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
+        return services;
+    }
 
-        // The outbox: the one sender (idempotent by client id) and its reconciler (needs Infrastructure.Database).
+    /// <summary>
+    /// Registers the outbox: the <see cref="OutboundSender"/> (idempotent by client id) and the <see cref="OutboxReconciler"/>,
+    /// with <see cref="OutboundOptions"/> (section <c>Outbound</c>). Needs <see cref="AddChatBoostWhatsApp"/> and the
+    /// silo's <see cref="Infrastructure.Database"/>.
+    /// </summary>
+    public static IServiceCollection AddChatBoostOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section));
         services.TryAddSingleton<OutboundSender>();
         services.TryAddSingleton<OutboxReconciler>();
