@@ -47,7 +47,8 @@ public sealed class GrainSendPacer(IGrainFactory grains, TimeProvider time) : IW
         var maxWait = notAfter.Value - now;
         if (maxWait < TimeSpan.Zero)
         {
-            maxWait = TimeSpan.Zero;
+            // The deadline passed while the send waited (behind the contact's earlier sends): its caller has given up.
+            return now;
         }
 
         var slot = await grains.GetGrain<IPhoneNumberRateLimiterGrain>(phoneNumberId).TryAcquireAsync(maxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
