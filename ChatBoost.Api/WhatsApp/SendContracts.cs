@@ -269,6 +269,12 @@ public sealed class RowBody
 /// <summary>A message Meta accepted: <c>message_id</c> is ours (as in the history), <c>wa_message_id</c> Meta's wamid.</summary>
 public sealed record SendResponse(Guid MessageId, string WaMessageId, string Status);
 
+/// <summary>
+/// A send whose outcome is unknown (202, <c>status: "in_doubt"</c>): Meta may have it; it is never sent again, and its
+/// status follows in the history when Meta reports it. <c>wa_message_id</c> is null until then.
+/// </summary>
+public sealed record SendInDoubtResponse(Guid MessageId, string? WaMessageId, string Status, string Detail);
+
 /// <summary>A page of history, newest first; pass <c>next_cursor</c> as <c>cursor</c> for the next (null on the last).</summary>
 public sealed record MessagePageResponse(IReadOnlyList<MessageResponse> Items, string? NextCursor);
 

@@ -26,7 +26,14 @@ public static class SendEndpoints
         "credentials, or with credentials marked invalid after Meta rejected the access token (update the access token); " +
         "422 invalid body, or a free-form message outside the 24-hour customer-service window (Meta is not called); " +
         "502 Meta refused the message (meta_code, meta_message, message_id); 503 Meta stayed unavailable or throttled " +
-        "through the retries (Retry-After).";
+        "through the retries, or the number had no send slot before the deadline (Retry-After). 202 with status in_doubt: " +
+        "the outcome is unknown (a timeout): Meta may have it, it is never sent again, its status follows in the history. " +
+        "Optional header Idempotency-Key (1-200 visible ASCII characters, 422 otherwise): the same key for the same bot " +
+        "and contact is the same send - at most one attempt, the same answer every time.";
+
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public const int MaxIdempotencyKeyLength = 200;
 
     public static RouteGroupBuilder MapWhatsAppSendEndpoints(this IEndpointRouteBuilder app)
     {
@@ -84,14 +91,25 @@ public static class SendEndpoints
     private static async Task<IResult> SendAsync(SendRequestBase body, HttpContext http, IClusterClient cluster, ClusterSettings settings)
     {
         var botId = BotAccess.QueryId(http, "bot_id", out _)!.Value;
+        var key = http.Request.Headers[IdempotencyKeyHeader];
+        if (key.Count > 1 || (key.Count == 1 && !IsIdempotencyKey(key[0])))
+        {
+            var errors = new ValidationErrors();
+            errors.Add(IdempotencyKeyHeader, $"Must be one value of 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+            return errors.ToResult();
+        }
 
         // The grain must finish (send or give up) before this request's grain call times out: otherwise we would
         // answer 503 for a message that still goes out, and the client's retry would send it twice.
         var notAfter = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Max(1, settings.ResponseTimeoutSeconds - 2));
-        var command = body.ToCommand() with { NotAfter = notAfter };
+        var command = body.ToCommand() with { NotAfter = notAfter, IdempotencyKey = key.Count == 1 ? key[0] : null };
         var outcome = await cluster.GetGrain<IContactGrain>(botId, body.ContactWaId(), null).SendAsync(command);
         return ToHttp(outcome, http);
     }
+
+    /// <summary>An Idempotency-Key: 1–200 characters, each visible ASCII (! to ~).</summary>
+    internal static bool IsIdempotencyKey(string? key) =>
+        key is { Length: > 0 and <= MaxIdempotencyKeyLength } && key.All(c => c is >= '!' and <= '~');
 
     internal static IResult ToHttp(SendOutcome outcome, HttpContext http)
     {
@@ -99,6 +117,14 @@ public static class SendEndpoints
         {
             case SendStatus.Sent:
                 return TypedResults.Ok(new SendResponse(outcome.MessageId!.Value, outcome.WaMessageId!, "sent"));
+            case SendStatus.InDoubt:
+                return TypedResults.Accepted((string?)null,
+                    new SendInDoubtResponse(outcome.MessageId!.Value, null, "in_doubt", outcome.Detail ?? "The outcome is unknown."));
+            case SendStatus.Throttled:
+                http.Response.Headers.RetryAfter = (outcome.RetryAfterSeconds ?? 1).ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(outcome.Detail, statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "No send slot before the deadline.",
+                    extensions: new Dictionary<string, object?> { ["code"] = "throttled", ["message_id"] = outcome.MessageId });
             case SendStatus.BotNotFound:
                 return BotEndpoints.NotFound(outcome.Detail ?? "Not found.");
             case SendStatus.BotCannotSend:

@@ -16,7 +16,19 @@ public interface IPhoneNumberRateLimiterGrain : IGrainWithStringKey
     [Alias("Acquire")]
     Task<TimeSpan> AcquireAsync();
 
+    /// <summary>
+    /// Reserves the next free slot only if it starts within <paramref name="maxWait"/> (the caller's deadline): granted,
+    /// the caller waits <see cref="SendSlot.Delay"/> and sends once; refused, nothing is reserved and
+    /// <see cref="SendSlot.Delay"/> is how long until the earliest slot it could have had.
+    /// </summary>
+    [Alias("TryAcquire")]
+    Task<SendSlot> TryAcquireAsync(TimeSpan maxWait);
+
     /// <summary>Meta throttled the number (130429, 80007, 4): no new slot starts within <paramref name="pause"/> (capped at 1 minute).</summary>
     [Alias("Pause")]
     Task PauseAsync(TimeSpan pause);
 }
+
+/// <summary>The answer of <see cref="IPhoneNumberRateLimiterGrain.TryAcquireAsync"/>.</summary>
+[GenerateSerializer, Immutable, Alias("chatboost.whatsapp.SendSlot")]
+public readonly record struct SendSlot([property: Id(0)] bool Granted, [property: Id(1)] TimeSpan Delay);

@@ -7,7 +7,8 @@ namespace ChatBoost.Grains.Interfaces.WhatsApp;
 /// maps it to the WhatsApp client's message and applies Meta's limits (<c>GraphMessageBodies.Validate</c>).
 /// <see cref="NotAfter"/> is the caller's deadline: a send still waiting (behind this contact's earlier sends, or
 /// for a rate slot) when it passes is not attempted, so a caller that gave up with 503 can retry without the
-/// message going out twice.
+/// message going out twice. <see cref="IdempotencyKey"/> (the API's <c>Idempotency-Key</c> header): the same key for the
+/// same bot and contact is the same send — one attempt at most, and every call gets its answer.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.whatsapp.SendCommand")]
 public sealed record SendCommand(
@@ -92,6 +93,15 @@ public enum SendStatus
     /// was recorded. (Within the window a person may still answer the customer's own message.)
     /// </summary>
     OptedOut = 7,
+
+    /// <summary>
+    /// Meta may have it (202): the attempt's outcome is unknown (a timeout, a lost answer); the outbox row is
+    /// <c>in_doubt</c> and it is never sent again. Its status follows by webhook when Meta reports it.
+    /// </summary>
+    InDoubt = 8,
+
+    /// <summary>The number had no free send slot before the deadline (503 with Retry-After); nothing was attempted.</summary>
+    Throttled = 9,
 }
 
 /// <summary>

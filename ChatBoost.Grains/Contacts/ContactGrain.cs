@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Flows.Engine;
@@ -142,24 +143,19 @@ public sealed class ContactGrain(
         }
 
         var message = OutboundMapping.ToOutbound(_session.WaId, command);
-        if (GraphMessageProblems(message) is { } problems)
-        {
-            return SendOutcome.Refused(SendStatus.Invalid, problems);
-        }
-
+        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(_session.BotId, _session.WaId, key) : Guid.NewGuid();
         if (!message.IsTemplate && !ContactUpdates.WithinWindow(_session.LastInboundAt, now))
         {
-            return SendOutcome.Refused(SendStatus.OutsideWindow, ContactUpdates.OutsideWindowDetail);
+            // The bot's own problems are reported first, as for any send; nothing is recorded.
+            return (await sender.CheckAsync(id, _session.BotId, message))?.ToSendOutcome()
+                ?? SendOutcome.Refused(SendStatus.OutsideWindow, ContactUpdates.OutsideWindowDetail);
         }
 
-        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(_session.BotId, _session.WaId, key) : Guid.NewGuid();
-        var result = await sender.SendAsync(
-            new OutboundSend(id, _session.BotId, _session.Contact?.OrganizationId ?? 0, _session.WaId, message, command.NotAfter), default);
+        var organizationId = _session.Contact?.OrganizationId
+            ?? (await GrainFactory.GetGrain<IBotCredentialsGrain>(_session.BotId).GetEffectiveCredentialsAsync())?.OrganizationId ?? 0;
+        var result = await sender.SendAsync(new OutboundSend(id, _session.BotId, organizationId, _session.WaId, message, command.NotAfter), default);
         return result.ToSendOutcome();
     }
-
-    private static string? GraphMessageProblems(WhatsApp.OutboundMessage message) =>
-        WhatsApp.GraphMessageBodies.Validate(message) is { Count: > 0 } problems ? string.Join(" ", problems) : null;
 
     // ---- Profile and attributes ----
 
@@ -268,6 +264,7 @@ public sealed class ContactGrain(
     public void StartSend(OutboundSend send, int step)
     {
         var executionId = send.ExecutionId ?? throw new ArgumentException("A flow send names its execution.", nameof(send));
+        send = send with { NotAfter = sender.FlowNotAfter() }; // a flow step waits at most this long for its pacing slot
         _inFlight = (executionId, step);
         var results = _results;
         var self = this.AsReference<IContactGrain>();
@@ -364,7 +361,7 @@ public sealed class ContactGrain(
                 _retryTimer = null;
                 if (_runner.IsPending(send.ExecutionId!.Value, step, PendingEffectKind.Send))
                 {
-                    StartSend(send with { NotAfter = time.GetUtcNow() + ExecutionRunner.SlotWait }, step);
+                    StartSend(send, step);
                 }
 
                 return Task.CompletedTask;

@@ -43,9 +43,6 @@ internal sealed class ExecutionRunner(
     IExecutionHost host,
     ILogger logger)
 {
-    /// <summary>The longest a flow send waits for its pacing slot before its step waits (durably) and tries again.</summary>
-    public static readonly TimeSpan SlotWait = TimeSpan.FromSeconds(2);
-
     private FlowProgram? _program;
 
     /// <summary>The active execution's pinned program (null when there is none).</summary>
@@ -258,8 +255,9 @@ internal sealed class ExecutionRunner(
         host.StartSend(FlowSend(execution, send.Message), execution.Snapshot.TotalSteps);
     }
 
-    /// <summary>The outbox identity of a flow step's send: the same step always names the same message.</summary>
+    /// <summary>The outbox identity of a flow step's send: the same step always names the same message. The host sets its
+    /// pacing deadline when it starts the attempt.</summary>
     public OutboundSend FlowSend(ExecutionRecord execution, WhatsApp.OutboundMessage message) =>
         new(OutboundIds.ForFlowStep(execution.Id, execution.Snapshot.TotalSteps), session.BotId, execution.OrganizationId, session.WaId, message,
-            NotAfter: time.GetUtcNow() + SlotWait, execution.Id);
+            NotAfter: null, execution.Id);
 }

@@ -14,7 +14,7 @@ public enum GraphErrorKind
     /// <summary>Too many messages to this one recipient (131056): back off for that recipient only.</summary>
     RetryableRecipientPairRate,
 
-    /// <summary>Meta-side trouble (131000, 131057, 131016, 2, HTTP 5xx, timeouts): retry with back-off.</summary>
+    /// <summary>Meta-side trouble (131000, 131057, 131016, 2, HTTP 5xx with an error body, no connection): retry with back-off.</summary>
     RetryableTransient,
 
     /// <summary>More than 24 hours since the customer last wrote (131047): only a template can be sent.</summary>
@@ -45,7 +45,7 @@ public static class GraphErrorClassifier
     public static bool ShouldRetry(GraphErrorKind kind) =>
         kind is GraphErrorKind.RetryableThroughput or GraphErrorKind.RetryableRecipientPairRate or GraphErrorKind.RetryableTransient;
 
-    /// <summary>A request that timed out or could not connect: Meta may or may not have the message, retrying is the contract.</summary>
+    /// <summary>A request that never reached Meta (the connection did not open): retryable. (A timeout is not a failure: it is in doubt.)</summary>
     public static GraphErrorKind ClassifyTransportFailure() => GraphErrorKind.RetryableTransient;
 
     public static GraphErrorKind Classify(int httpStatus, ReadOnlySpan<byte> body) => Classify(httpStatus, ParseError(body));

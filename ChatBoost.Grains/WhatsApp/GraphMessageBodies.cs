@@ -40,6 +40,9 @@ public static class GraphMessageBodies
     };
 
     /// <summary>The UTF-8 JSON body. Throws <see cref="ArgumentException"/> when <see cref="Validate"/> finds problems.</summary>
+    /// <summary>Meta's limit on <c>biz_opaque_callback_data</c> (characters).</summary>
+    public const int MaxCallbackDataLength = 512;
+
     public static byte[] BuildUtf8(OutboundMessage message)
     {
         var problems = Validate(message);
@@ -63,6 +66,12 @@ public static class GraphMessageBodies
             }
 
             WriteContent(writer, message);
+            if (message.CallbackData is { } callbackData)
+            {
+                // Echoed by Meta in every status webhook of this message: how an in-doubt send learns its wamid.
+                writer.WriteString("biz_opaque_callback_data", callbackData);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -76,6 +85,7 @@ public static class GraphMessageBodies
     {
         var problems = new List<string>();
         Require(problems, message.To, "to");
+        MaxLength(problems, message.CallbackData, MaxCallbackDataLength, "biz_opaque_callback_data");
         switch (message)
         {
             case OutboundText text:

@@ -9,6 +9,12 @@ public abstract record OutboundMessage(string To)
 {
     public string? ReplyToWaMessageId { get; init; }
 
+    /// <summary>
+    /// Meta's <c>biz_opaque_callback_data</c> (at most 512 characters), echoed in the message's status webhooks; the
+    /// outbound sender puts the client message id here.
+    /// </summary>
+    public string? CallbackData { get; init; }
+
     public virtual bool IsTemplate => false;
 }
 

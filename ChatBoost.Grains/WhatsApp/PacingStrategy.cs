@@ -4,7 +4,8 @@ namespace ChatBoost.Grains.WhatsApp;
 
 /// <summary>
 /// A Polly strategy in <see cref="WhatsAppCloudClient"/>'s pipeline, between the retry and the per-attempt timeout:
-/// before every HTTP attempt it waits for the phone number's rate-limit slot and counts the attempt.
+/// before every HTTP attempt it waits for the phone number's rate-limit slot, counts the attempt and records whether
+/// it is in flight and whether it ended in a way after which Meta may have the message (the client's in-doubt rule).
 /// </summary>
 internal sealed class PacingStrategy(IWhatsAppSendPacer pacer) : ResilienceStrategy<HttpResponseMessage>
 {
@@ -13,7 +14,13 @@ internal sealed class PacingStrategy(IWhatsAppSendPacer pacer) : ResilienceStrat
         ResilienceContext context,
         TState state)
     {
-        if (context.GetRequestMessage() is { } request && request.Options.TryGetValue(WhatsAppCloudClient.AttemptStateKey, out var attempt))
+        if (context.GetRequestMessage() is not { } request || !request.Options.TryGetValue(WhatsAppCloudClient.AttemptStateKey, out var attempt))
+        {
+            return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
+        // The first attempt's slot may already be the caller's (OutboundSender takes it to refuse a send it cannot start in time).
+        if (!(attempt.FirstSlotHeld && attempt.Attempts == 0))
         {
             try
             {
@@ -24,11 +31,14 @@ internal sealed class PacingStrategy(IWhatsAppSendPacer pacer) : ResilienceStrat
                 // Not a transport failure: the retry predicate does not retry it, and the client reports it.
                 return Outcome.FromException<HttpResponseMessage>(e);
             }
-
-            attempt.Attempts++;
         }
 
-        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        attempt.Attempts++;
+        attempt.InFlight = true;
+        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        attempt.InFlight = false;
+        attempt.LastAttemptUncertain = outcome.Exception is { } exception && !WhatsAppCloudClient.SurelyNotSent(exception);
+        return outcome;
     }
 }
 

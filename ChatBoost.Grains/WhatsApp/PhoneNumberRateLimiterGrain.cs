@@ -30,6 +30,8 @@ public sealed class PhoneNumberRateLimiterGrain(IOptions<WhatsAppClientOptions> 
 
     public Task<TimeSpan> AcquireAsync() => Task.FromResult(_slots.Reserve(Now));
 
+    public Task<SendSlot> TryAcquireAsync(TimeSpan maxWait) => Task.FromResult(_slots.TryReserve(Now, maxWait));
+
     public Task PauseAsync(TimeSpan pause)
     {
         _slots.Pause(Now, pause > MaxPause ? MaxPause : pause);

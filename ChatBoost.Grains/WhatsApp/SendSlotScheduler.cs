@@ -1,3 +1,5 @@
+using ChatBoost.Grains.Interfaces.WhatsApp;
+
 namespace ChatBoost.Grains.WhatsApp;
 
 /// <summary>
@@ -10,6 +12,8 @@ namespace ChatBoost.Grains.WhatsApp;
 /// 1/N second apart (<see cref="Interval"/> = ⌊1 s / N⌋ + 1 tick), so N + 1 slots span more than a second and no
 /// window of one second — open or closed — ever holds more than N of them, however many callers or silos ask: they
 /// all ask the same single activation, which serialises the reservations. Every caller gets an answer at once, FIFO.
+/// A caller with a deadline uses <see cref="TryReserve"/>: a slot it could not use in time is refused, not reserved,
+/// so a send that will not happen never pushes the others back.
 /// </para>
 /// Time is a monotonic offset (e.g. <see cref="TimeProvider.GetElapsedTime(long)"/>), so wall-clock jumps do no harm.
 /// </summary>
@@ -36,6 +40,23 @@ public sealed class SendSlotScheduler
         var slot = now > _nextFree ? now : _nextFree;
         _nextFree = slot + Interval;
         return slot - now;
+    }
+
+    /// <summary>
+    /// Reserves the next free slot only if it starts within <paramref name="maxWait"/> of <paramref name="now"/> (the
+    /// caller's deadline); otherwise reserves nothing. Either way <see cref="SendSlot.Delay"/> is the wait to the slot
+    /// (granted: the caller's; refused: the earliest one it could have had).
+    /// </summary>
+    public SendSlot TryReserve(TimeSpan now, TimeSpan maxWait)
+    {
+        var slot = now > _nextFree ? now : _nextFree;
+        if (slot - now > maxWait)
+        {
+            return new SendSlot(false, slot - now);
+        }
+
+        _nextFree = slot + Interval;
+        return new SendSlot(true, slot - now);
     }
 
     /// <summary>No slot starts before <paramref name="now"/> + <paramref name="pause"/> (Meta said the number sends too fast).</summary>

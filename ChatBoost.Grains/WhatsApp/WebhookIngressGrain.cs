@@ -140,7 +140,7 @@ public sealed class WebhookIngressGrain(
                 {
                     unknown++;
                     logger.LogInformation(
-                        "Status {Status} for unknown message {WaMessageId} of bot {BotId} acknowledged and dropped",
+                        "Status {Status} for unknown message {WaMessageId} of bot {BotId} acknowledged and kept until its wamid is stored (or the TTL passes)",
                         status.RawStatus,
                         Truncate(status.WaMessageId),
                         bot.BotId);

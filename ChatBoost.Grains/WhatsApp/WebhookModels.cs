@@ -57,7 +57,10 @@ public sealed record InboundLocation(double? Latitude, double? Longitude, string
 /// <summary>A reaction to one of our messages; an empty <see cref="Emoji"/> means the reaction was removed.</summary>
 public sealed record InboundReaction(string? MessageId, string? Emoji);
 
-/// <summary>A delivery report for a message we sent.</summary>
+/// <summary>
+/// A delivery report for a message we sent. <see cref="CallbackData"/> is the send's <c>biz_opaque_callback_data</c>,
+/// which Meta echoes: our client message id, how an in-doubt send learns its wamid.
+/// </summary>
 public sealed record StatusUpdate(
     string WaMessageId,
     MessageDeliveryStatus Status,
@@ -66,7 +69,8 @@ public sealed record StatusUpdate(
     string? RecipientId,
     string? ConversationId,
     string? PricingCategory,
-    IReadOnlyList<StatusError> Errors);
+    IReadOnlyList<StatusError> Errors,
+    string? CallbackData = null);
 
 /// <summary>One entry of <c>statuses[].errors[]</c>, present on <c>failed</c>.</summary>
 public sealed record StatusError(int? Code, string? Title, string? Message, string? Details);

@@ -237,7 +237,8 @@ public static class WebhookPayloadParser
             String(status, "recipient_id"),
             String(Property(status, "conversation"), "id"),
             String(Property(status, "pricing"), "category"),
-            errors);
+            errors,
+            String(status, "biz_opaque_callback_data"));
     }
 
     private static JsonElement Property(JsonElement element, string name) =>

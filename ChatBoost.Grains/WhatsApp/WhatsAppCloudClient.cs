@@ -11,8 +11,9 @@ namespace ChatBoost.Grains.WhatsApp;
 /// The one client that sends through the WhatsApp Cloud API: <c>POST {base}/{version}/{phone_number_id}/messages</c>.
 /// A typed <see cref="HttpClient"/> from <see cref="WhatsAppServices.AddChatBoostWhatsApp"/>, whose resilience handler
 /// retries (exponential back-off with jitter) only what <see cref="GraphErrorClassifier"/> calls retryable, with a
-/// per-attempt and a total timeout. Every attempt, retries included, first waits for a slot of the cluster-wide
-/// per-number rate limit (<see cref="IWhatsAppSendPacer"/>, from the pipeline).
+/// per-attempt and a total timeout; only what Meta surely did not accept is retried, an attempt whose outcome is
+/// unknown is <see cref="SendResult.InDoubtReason"/>. Every attempt, retries included, first waits for a slot of the
+/// cluster-wide per-number rate limit (<see cref="IWhatsAppSendPacer"/>, from the pipeline) unless the caller holds it.
 /// <para>
 /// The access token goes only into the request's Authorization header: it is never logged (the factory's header
 /// logging is removed for this client), never put in a <see cref="SendFailure"/> and never in an exception message.
@@ -31,7 +32,16 @@ public sealed partial class WhatsAppCloudClient(
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue JsonAccept = new("application/json");
 
-    public async Task<SendResult> SendAsync(WhatsAppCredentials credentials, OutboundMessage message, CancellationToken cancellationToken = default)
+    public Task<SendResult> SendAsync(WhatsAppCredentials credentials, OutboundMessage message, CancellationToken cancellationToken = default) =>
+        SendAsync(credentials, message, firstSlotHeld: false, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="message"/>. <paramref name="firstSlotHeld"/>: the caller already took the pacing slot of the
+    /// first attempt (<see cref="Outbound.OutboundSender"/> does, to refuse a send it cannot start in time before it
+    /// marks the row sending); retries still wait for slots of their own.
+    /// </summary>
+    public async Task<SendResult> SendAsync(
+        WhatsAppCredentials credentials, OutboundMessage message, bool firstSlotHeld, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(message);
@@ -57,7 +67,7 @@ public sealed partial class WhatsAppCloudClient(
         using var request = new HttpRequestMessage(HttpMethod.Post, MessagesPath(version, credentials.PhoneNumberId)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.AccessToken);
         request.Headers.Accept.Add(JsonAccept);
-        var state = new SendAttemptState(credentials.PhoneNumberId, settings.MaxResponseBytes);
+        var state = new SendAttemptState(credentials.PhoneNumberId, settings.MaxResponseBytes) { FirstSlotHeld = firstSlotHeld };
         request.Options.Set(AttemptStateKey, state);
 
         SendResult result;
@@ -68,25 +78,25 @@ public sealed partial class WhatsAppCloudClient(
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             result = Interpret(response, body, state.Attempts, credentials.AccessToken);
         }
+        catch (Exception e) when (state.InFlight || state.LastAttemptUncertain)
+        {
+            // A timeout, a reset after the request was written, the caller's cancellation mid-attempt: Meta may have
+            // the message. Not retried (the pipeline's predicate did not), and reported as in doubt, never as failed.
+            result = SendResult.InDoubt(Scrub($"The outcome of the send is unknown: {Describe(e)}.", credentials.AccessToken), state.Attempts);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
-        }
-        catch (Exception e) when (e is TimeoutRejectedException or TaskCanceledException or TimeoutException)
-        {
-            // A timed-out send may or may not have reached Meta; retrying is the documented contract.
-            result = SendResult.Failed(
-                new SendFailure(GraphErrorClassifier.ClassifyTransportFailure(), null, null, $"The send timed out ({e.GetType().Name}).", null, null, null, null),
-                state.Attempts);
+            throw; // nothing in flight: the caller's own cancellation before or between attempts
         }
         catch (Exception e)
         {
-            // Connection refused/reset, DNS, TLS, the rate limiter unavailable… The token is only in a header, which
-            // no exception message contains; Scrub is a second line of defence.
+            // Nothing in flight: a connection that never opened (refused, DNS, TLS), the total timeout during a back-off,
+            // the rate limiter unavailable… Meta surely does not have the message. The token is only in a header, which no
+            // exception message contains; Scrub is a second line of defence.
             var status = e is HttpRequestException { StatusCode: { } code } ? (int?)code : null;
             result = SendResult.Failed(
-                new SendFailure(GraphErrorClassifier.ClassifyTransportFailure(), null, null,
-                    Scrub($"The Graph API could not be reached: {e.GetType().Name}: {e.Message}", credentials.AccessToken), null, status, null, null),
+                new SendFailure(state.LastFailureKind ?? GraphErrorClassifier.ClassifyTransportFailure(), null, null,
+                    Scrub($"The Graph API could not be reached: {Describe(e)}", credentials.AccessToken), null, status, null, null),
                 state.Attempts);
         }
 
@@ -99,17 +109,18 @@ public sealed partial class WhatsAppCloudClient(
         $"{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(phoneNumberId)}/messages";
 
     /// <summary>
-    /// The resilience pipeline's predicate: retry a transport failure or timeout, or an error response that
-    /// <see cref="GraphErrorClassifier"/> classifies as retryable. Reads (and buffers, bounded) the error body so the
-    /// client can read it again afterwards. Success responses are never retried.
+    /// The resilience pipeline's predicate: retry only what Meta surely did not accept — a connection that never opened
+    /// (<see cref="SurelyNotSent"/>), or an error response Meta answered that <see cref="GraphErrorClassifier"/> calls
+    /// retryable (429/130429 and the throttling codes, 5xx with a Graph error body). A timeout, a reset after the request
+    /// was written, a 5xx without a Graph error body (a gateway's answer: Meta may be processing it) and every success
+    /// are never retried. Reads (and buffers, bounded) the error body so the client can read it again afterwards.
     /// </summary>
     internal static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
         var state = context.GetRequestMessage() is { } request && request.Options.TryGetValue(AttemptStateKey, out var s) ? s : null;
         if (outcome.Exception is { } exception)
         {
-            // A per-attempt timeout or a connection failure; never the caller's own cancellation.
-            var retry = exception is HttpRequestException or TimeoutRejectedException;
+            var retry = SurelyNotSent(exception);
             if (retry && state is not null)
             {
                 state.LastFailureKind = GraphErrorClassifier.ClassifyTransportFailure();
@@ -124,7 +135,13 @@ public sealed partial class WhatsAppCloudClient(
         }
 
         var body = await ReadBoundedAsync(response, state?.MaxResponseBytes ?? 256 * 1024, context.CancellationToken).ConfigureAwait(false);
-        var kind = GraphErrorClassifier.Classify((int)response.StatusCode, body);
+        var error = GraphErrorClassifier.ParseError(body);
+        if (IsUnansweredServerError((int)response.StatusCode, error))
+        {
+            return false;
+        }
+
+        var kind = GraphErrorClassifier.Classify((int)response.StatusCode, error);
         if (state is not null)
         {
             state.LastFailureKind = kind;
@@ -132,6 +149,20 @@ public sealed partial class WhatsAppCloudClient(
 
         return GraphErrorClassifier.ShouldRetry(kind);
     }
+
+    /// <summary>
+    /// An exception raised before any byte of the request left: the name did not resolve, the connection was refused
+    /// or not established, the TLS or proxy handshake failed. Anything else (a reset or an early end of the response,
+    /// a timeout, a protocol error) may follow a request Meta received.
+    /// </summary>
+    public static bool SurelyNotSent(Exception exception) => exception is HttpRequestException
+    {
+        HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError,
+    };
+
+    /// <summary>A 5xx without a Graph error object: a proxy's or gateway's answer, not Meta's verdict on the message.</summary>
+    public static bool IsUnansweredServerError(int httpStatus, GraphError? error) => httpStatus is >= 500 and <= 599 && error is null;
 
     private static async ValueTask<byte[]> ReadBoundedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
     {
@@ -153,11 +184,16 @@ public sealed partial class WhatsAppCloudClient(
         {
             return ReadWaMessageId(body) is { } wamid
                 ? SendResult.Sent(wamid, attempts)
-                // Meta may have accepted it: not retryable, or the customer could get it twice.
-                : SendResult.Failed(new SendFailure(GraphErrorKind.Unknown, null, null, $"HTTP {status} without messages[0].id.", null, status, null, null), attempts);
+                // Meta may have accepted it: in doubt, never retried, or the customer could get it twice.
+                : SendResult.InDoubt($"HTTP {status} without messages[0].id.", attempts);
         }
 
         var error = GraphErrorClassifier.ParseError(body);
+        if (IsUnansweredServerError(status, error))
+        {
+            return SendResult.InDoubt($"HTTP {status} without a Graph API error body (a gateway's answer; Meta may have the message).", attempts);
+        }
+
         var kind = GraphErrorClassifier.Classify(status, error);
         return SendResult.Failed(
             new SendFailure(
@@ -201,6 +237,9 @@ public sealed partial class WhatsAppCloudClient(
         _ => null,
     };
 
+    private static string Describe(Exception e) =>
+        e is HttpRequestException { HttpRequestError: var error } ? $"{e.GetType().Name} ({error}): {e.Message}" : $"{e.GetType().Name}: {e.Message}";
+
     private static string Scrub(string text, string token) =>
         token.Length > 0 ? text.Replace(token, "***", StringComparison.Ordinal) : text;
 
@@ -209,7 +248,11 @@ public sealed partial class WhatsAppCloudClient(
 
     private void Log(string phoneNumberId, SendResult result)
     {
-        if (result.Failure is not { } failure)
+        if (result.InDoubtReason is { } reason)
+        {
+            LogInDoubt(logger, phoneNumberId, result.Attempts, reason);
+        }
+        else if (result.Failure is not { } failure)
         {
             LogSent(logger, phoneNumberId, result.WaMessageId, result.Attempts);
         }
@@ -225,6 +268,9 @@ public sealed partial class WhatsAppCloudClient(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WhatsApp send from {PhoneNumberId} accepted as {WaMessageId} after {Attempts} attempt(s)")]
     private static partial void LogSent(ILogger logger, string phoneNumberId, string? waMessageId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp send from {PhoneNumberId} is in doubt after {Attempts} attempt(s) (not retried): {Reason}")]
+    private static partial void LogInDoubt(ILogger logger, string phoneNumberId, int attempts, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp send from {PhoneNumberId}: the access token was rejected (code {Code}, HTTP {HttpStatus}, fbtrace {FbTraceId}); the credentials must be fixed")]
     private static partial void LogTokenRejected(ILogger logger, string phoneNumberId, int? code, int? httpStatus, string? fbTraceId);
@@ -245,4 +291,13 @@ internal sealed class SendAttemptState(string phoneNumberId, int maxResponseByte
 
     /// <summary>The classification of the last error response, set by the retry predicate.</summary>
     public GraphErrorKind? LastFailureKind { get; set; }
+
+    /// <summary>The caller took the first attempt's pacing slot itself: the pipeline does not wait for it again.</summary>
+    public bool FirstSlotHeld { get; init; }
+
+    /// <summary>An HTTP attempt is running (set by the pacing strategy around it).</summary>
+    public bool InFlight { get; set; }
+
+    /// <summary>The last attempt ended with an exception after which Meta may have the message (see <see cref="WhatsAppCloudClient.SurelyNotSent"/>).</summary>
+    public bool LastAttemptUncertain { get; set; }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ChatBoost.Grains.WhatsApp.Outbound;
 using Polly;
 
 namespace ChatBoost.Grains.WhatsApp;
@@ -24,7 +25,6 @@ public static partial class WhatsAppServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWhatsAppSendPacer, GrainSendPacer>();
-        services.TryAddSingleton<Outbound.OutboundSender>();
         services.AddOptions<WhatsAppClientOptions>()
             .Bind(configuration.GetSection(WhatsAppClientOptions.Section))
             .ValidateOnStart();
@@ -53,6 +53,20 @@ public static partial class WhatsAppServices
             .RemoveAllLoggers()
             .RedactLoggedHeaders(static _ => true)
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the outbox: the <see cref="OutboundSender"/> (idempotent by client id) and the <see cref="OutboxReconciler"/>,
+    /// with <see cref="OutboundOptions"/> (section <c>Outbound</c>). Needs <see cref="AddChatBoostWhatsApp"/> and the
+    /// silo's <see cref="Infrastructure.Database"/>.
+    /// </summary>
+    public static IServiceCollection AddChatBoostOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.Section));
+        services.TryAddSingleton<OutboundSender>();
+        services.TryAddSingleton<OutboxReconciler>();
         return services;
     }
 

@@ -7,6 +7,7 @@ using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
+using ChatBoost.Grains.WhatsApp.Outbound;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -54,6 +55,9 @@ public static class SiloHost
             }
 
             ConfigurePersistence(silo, connectionString);
+            // The outbox reconciler's reminder exists from the first silo start on (registering it again is a no-op).
+            silo.AddStartupTask(static (services, _) =>
+                services.GetRequiredService<IGrainFactory>().GetGrain<IOutboxReconcilerGrain>(0).StartAsync());
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
         });
 
@@ -93,6 +97,7 @@ public static class SiloHost
         services.AddSingleton<WhatsAppNumberDirectory>();
         services.AddChatBoostFlowEngine();
         services.AddChatBoostWhatsApp(configuration);
+        services.AddChatBoostOutbound(configuration);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

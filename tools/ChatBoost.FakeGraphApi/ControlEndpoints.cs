@@ -28,6 +28,20 @@ public sealed class ControlEndpoints(FakeGraphState state, WebhookPoster poster,
         });
         app.MapPost("/_fake/inbound", InboundAsync);
         app.MapPost("/_fake/status", StatusAsync);
+        app.MapPost("/_fake/hold-sends", HoldSendsAsync);
+        app.MapPost("/_fake/release-sends", () => Json.Result(new JsonObject { ["released"] = state.Holds.ReleaseAll() }));
+        app.MapGet("/_fake/held-sends", () => Json.Result(new JsonObject { ["held"] = state.Holds.Held }));
+    }
+
+    private async Task<IResult> HoldSendsAsync(HttpRequest http)
+    {
+        if (await ReadAsync(http) is not { } request || Json.Int(request, "count") is not { } count || count is < 1 or > 10_000)
+        {
+            return BadRequest("The body must be {\"count\": n} with n from 1 to 10000.");
+        }
+
+        state.Holds.HoldNext(count);
+        return Json.Result(new JsonObject { ["holding"] = count });
     }
 
     private async Task<IResult> FailNextAsync(HttpRequest http)
@@ -163,7 +177,8 @@ public sealed class ControlEndpoints(FakeGraphState state, WebhookPoster poster,
         var conversationId = Json.Str(request, "conversation_id") ?? Guid.NewGuid().ToString("N");
         var category = Json.Str(request, "pricing_category") ?? "service";
         var statuses = names
-            .Select(name => (JsonNode)WebhookPayloads.Status(wamid, name!, recipient, now, conversationId, category, Json.Obj(request, "error")))
+            .Select(name => (JsonNode)WebhookPayloads.Status(wamid, name!, recipient, now, conversationId, category, Json.Obj(request, "error"),
+                Json.Str(request, "biz_opaque_callback_data") ?? state.Holds.CallbackOf(wamid)))
             .ToList();
 
         // Separate webhooks by default, posted one after the other in the order given: that is how a test

@@ -37,6 +37,9 @@ public sealed class FakeGraphState(FakeGraphOptions options)
 
     public FakeGraphOptions Options => options;
 
+    /// <summary>Held send answers and the callback data of accepted sends (its own lock).</summary>
+    public SendHolds Holds { get; } = new();
+
     /// <summary>Admits one send if the phone number sent fewer than the configured rate in the last second.</summary>
     public bool TryAdmitSend(string phoneNumberId, DateTimeOffset now)
     {
@@ -171,6 +174,8 @@ public sealed class FakeGraphState(FakeGraphOptions options)
         {
             _requests.Clear();
         }
+
+        Holds.Reset();
     }
 
     public void Reset()

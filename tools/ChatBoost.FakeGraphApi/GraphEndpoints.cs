@@ -61,7 +61,11 @@ public sealed class GraphEndpoints(FakeGraphState state, TimeProvider time)
                 "Message failed to send because there were too many messages sent from this phone number in a short period of time."));
         }
 
-        var message = new JsonObject { ["id"] = WebhookPayloads.NewWaMessageId() };
+        // Accepted. A held answer waits for /_fake/release-sends even if the client gave up (Meta has the message).
+        var wamid = WebhookPayloads.NewWaMessageId();
+        state.Holds.RememberCallback(wamid, Json.Str(body, "biz_opaque_callback_data"));
+        await state.Holds.WaitIfHeldAsync();
+        var message = new JsonObject { ["id"] = wamid };
         if (type == "template")
         {
             message["message_status"] = "accepted";

@@ -93,8 +93,13 @@ public static class WebhookPayloads
         return (type, content ?? new JsonObject());
     }
 
-    /// <summary>One status object; <c>failed</c> carries <paramref name="error"/> (default 131026), the others a conversation and pricing.</summary>
-    public static JsonObject Status(string wamid, string status, string recipientId, DateTimeOffset at, string conversationId, string pricingCategory, JsonObject? error)
+    /// <summary>
+    /// One status object; <c>failed</c> carries <paramref name="error"/> (default 131026), the others a conversation and
+    /// pricing; <paramref name="callbackData"/> is the send's <c>biz_opaque_callback_data</c>, echoed as Meta does.
+    /// </summary>
+    public static JsonObject Status(
+        string wamid, string status, string recipientId, DateTimeOffset at, string conversationId, string pricingCategory, JsonObject? error,
+        string? callbackData = null)
     {
         var node = new JsonObject
         {
@@ -103,6 +108,11 @@ public static class WebhookPayloads
             ["timestamp"] = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             ["recipient_id"] = recipientId,
         };
+        if (callbackData is not null)
+        {
+            node["biz_opaque_callback_data"] = callbackData;
+        }
+
         if (status == "failed")
         {
             var code = Json.Int(error, "code") ?? 131026;

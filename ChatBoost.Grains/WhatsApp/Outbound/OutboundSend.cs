@@ -1,11 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using ChatBoost.Grains.Interfaces.WhatsApp;
 
 namespace ChatBoost.Grains.WhatsApp.Outbound;
 
-/// <summary>One message to send, with its deterministic outbox key.</summary>
-/// <param name="NotAfter">The latest time the HTTP attempt may start (the caller's deadline); null: no deadline.</param>
+/// <summary>
+/// One send through <see cref="OutboundSender"/>. <paramref name="ClientMessageId"/> is the outbox key and the
+/// idempotency key (see <see cref="OutboundIds"/>): the same id is sent at most once, however often it is asked for.
+/// <paramref name="NotAfter"/> is the latest start of the attempt (its pacing slot); null: any slot.
+/// <paramref name="ExecutionId"/> marks a flow send, whose queued row is its execution's to re-send.
+/// </summary>
 public sealed record OutboundSend(
     Guid ClientMessageId,
     long BotId,
@@ -15,40 +18,56 @@ public sealed record OutboundSend(
     DateTimeOffset? NotAfter,
     long? ExecutionId = null);
 
-/// <summary>What became of an <see cref="OutboundSend"/>.</summary>
+/// <summary>How a send ended, for the caller. <see cref="ToSendOutcome"/> maps it to the API's <see cref="SendOutcome"/>.</summary>
 public abstract record OutboundResult(Guid ClientMessageId)
 {
+    /// <summary>Meta accepted it (now, or on an earlier call with the same id).</summary>
     public sealed record Sent(Guid ClientMessageId, string WaMessageId) : OutboundResult(ClientMessageId);
 
-    public sealed record Failed(Guid ClientMessageId, int? Code, GraphErrorKind Kind, string Detail, string? MetaMessage, bool Retryable, int? RetryAfterSeconds)
+    /// <summary>Meta surely did not accept it; the row is <c>failed</c>. <see cref="Retryable"/>: a later send may succeed.</summary>
+    public sealed record Failed(
+        Guid ClientMessageId, int? Code, GraphErrorKind Kind, string Detail, string? MetaMessage, bool Retryable, int? RetryAfterSeconds)
         : OutboundResult(ClientMessageId);
 
-    /// <summary>An attempt may have reached Meta, and nobody knows whether it did: never resent silently.</summary>
+    /// <summary>Meta may have it: the row is <c>in_doubt</c>, never resent; resolved when its wamid becomes known.</summary>
     public sealed record InDoubt(Guid ClientMessageId, string Reason) : OutboundResult(ClientMessageId);
 
-    /// <summary>No pacing slot before the deadline: nothing was attempted, the outbox row stays queued.</summary>
+    /// <summary>No pacing slot before the deadline: nothing attempted, the row stays <c>queued</c>; try at <see cref="RetryAt"/>.</summary>
     public sealed record Throttled(Guid ClientMessageId, DateTimeOffset RetryAt) : OutboundResult(ClientMessageId);
 
-    /// <summary>The bot cannot send or the message is invalid: nothing was recorded.</summary>
+    /// <summary>The bot cannot send this (not found, cannot send, invalid body): nothing recorded, nothing attempted.</summary>
     public sealed record Refused(Guid ClientMessageId, SendStatus Status, string Detail) : OutboundResult(ClientMessageId);
-}
 
-/// <summary>Deterministic outbox keys: the same step or the same idempotency key always names the same message.</summary>
-public static class OutboundIds
-{
-    public static Guid ForFlowStep(long executionId, int step) =>
-        FromName(FormattableString.Invariant($"chatboost/flow-step/{executionId}/{step}"));
+    public const string InDoubtDetail =
+        "The send's outcome is unknown (Meta may have the message): it is recorded as in_doubt and will not be sent again; " +
+        "its status follows when Meta reports it.";
 
-    public static Guid ForApi(long botId, string contactWaId, string idempotencyKey) =>
-        FromName(FormattableString.Invariant($"chatboost/api/{botId}/{contactWaId}/{idempotencyKey}"));
+    public const string ThrottledDetail =
+        "The bot's number had no free send slot before the request's deadline; nothing was sent. Try again.";
 
-    private static Guid FromName(string name)
+    public const string RetryableFailedDetail = "WhatsApp did not accept the message after retries; try again later.";
+
+    public SendOutcome ToSendOutcome() => this switch
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
-        var bytes = hash[..16].ToArray();
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // version 5-style (name-based), variant RFC 4122
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes);
-    }
+        Sent sent => new SendOutcome(SendStatus.Sent, ClientMessageId, sent.WaMessageId, null),
+        Failed { Retryable: true } failed => new SendOutcome(
+            SendStatus.MetaUnavailable, ClientMessageId, null, failed.Detail, failed.Code, failed.MetaMessage, failed.RetryAfterSeconds),
+        Failed failed => new SendOutcome(SendStatus.MetaRejected, ClientMessageId, null, failed.Detail, failed.Code, failed.MetaMessage),
+        InDoubt inDoubt => new SendOutcome(SendStatus.InDoubt, ClientMessageId, null, $"{InDoubtDetail} ({inDoubt.Reason})"),
+        Throttled throttled => new SendOutcome(SendStatus.Throttled, ClientMessageId, null, ThrottledDetail,
+            RetryAfterSeconds: Math.Max(1, (int)Math.Ceiling((throttled.RetryAt - DateTimeOffset.UtcNow).TotalSeconds))),
+        Refused refused => SendOutcome.Refused(refused.Status, refused.Detail),
+        _ => throw new InvalidOperationException($"Unknown result {GetType().Name}."),
+    };
+
+    /// <summary>A one-line description for logs (never a token).</summary>
+    public override string ToString() => this switch
+    {
+        Sent s => $"sent {s.WaMessageId}",
+        Failed f => $"failed {f.Kind} {f.Code?.ToString(CultureInfo.InvariantCulture)}",
+        InDoubt d => $"in doubt: {d.Reason}",
+        Throttled t => $"throttled until {t.RetryAt:O}",
+        Refused r => $"refused {r.Status}",
+        _ => GetType().Name,
+    };
 }

@@ -1,128 +1,231 @@
+using System.Globalization;
 using ChatBoost.Grains.Bots;
+using ChatBoost.Grains.Contacts;
+using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Grains.WhatsApp.Outbound;
 
 /// <summary>
-/// The one way out, for the send API and for flows: the bot's credentials, Meta's limits, the outbox row (before the
-/// call), the call through <see cref="WhatsAppCloudClient"/>, the outcome recorded. Runs off any grain's turn.
+/// The one way a message leaves: idempotent by <see cref="OutboundSend.ClientMessageId"/>. It moves the send's outbox
+/// row through <see cref="OutboxStateMachine"/> — record <c>queued</c>, take a pacing slot no later than the deadline,
+/// mark <c>sending</c> before the HTTP attempt, then <c>sent</c> | <c>failed</c> | <c>in_doubt</c> — and answers a
+/// repeated call from the row, without a second HTTP call. A row found <c>sending</c> was in flight when its caller
+/// died: it becomes in doubt and is never resent.
 /// </summary>
+/// <remarks>
+/// A singleton; it holds no per-send state, so any number of sends run at once (each row's conditional UPDATEs keep two
+/// calls with one id from both attempting). Tokens never reach a log line: only the client sees them.
+/// </remarks>
 public sealed class OutboundSender(
-    IGrainFactory grains,
+    Database database,
     WhatsAppCloudClient whatsApp,
-    MessageStatusWriter outbox,
+    IGrainFactory grains,
+    IWhatsAppSendPacer pacer,
+    IOptions<OutboundOptions> options,
     TimeProvider time,
     ILogger<OutboundSender> logger)
 {
-    private const string DeadlineDetail = "The send could not start before the request's deadline (the number's rate limit or this contact's earlier sends); it was not sent. Try again.";
+    public const string LostInFlightReason = "the attempt was in flight when its caller stopped";
+
+    public const string ConcurrentReason = "another call is sending this message right now";
+
+    private readonly OutboxStore _outbox = new(database);
+
+    /// <summary>The deadline of a flow send's pacing slot: now + <see cref="OutboundOptions.FlowSlotWait"/>.</summary>
+    public DateTimeOffset FlowNotAfter() => time.GetUtcNow() + options.Value.FlowSlotWait;
 
     public async Task<OutboundResult> SendAsync(OutboundSend send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
         var id = send.ClientMessageId;
-        var bot = grains.GetGrain<IBotCredentialsGrain>(send.BotId);
-        if (await bot.GetEffectiveCredentialsAsync() is not { } credentials)
+        var row = await _outbox.ReadAsync(id, send.BotId, cancellationToken).ConfigureAwait(false);
+        switch (OutboxStateMachine.OnStart(row?.State ?? OutboxState.Absent))
         {
-            return new OutboundResult.Refused(id, SendStatus.BotNotFound, "Bot not found.");
+            case OutboxStartAction.ReturnRecorded:
+                return FromRow(id, row!);
+            case OutboxStartAction.MarkInDoubt:
+                if (await _outbox.MarkInDoubtAsync(id, send.BotId, LostInFlightReason, cancellationToken).ConfigureAwait(false))
+                {
+                    logger.LogWarning("Send {ClientMessageId} of bot {BotId} was found sending: in doubt, not resent", id, send.BotId);
+                    return new OutboundResult.InDoubt(id, LostInFlightReason);
+                }
+
+                return await ReadBackAsync(send, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (refusal, credentials, bot) = await CheckAsync(send.BotId, send.Message).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return new OutboundResult.Refused(id, refusal.Value.Status, refusal.Value.Detail);
+        }
+
+        var message = send.Message with { CallbackData = id.ToString("D") };
+        if (row is null)
+        {
+            await _outbox.RecordQueuedAsync(new OutboundRecord(
+                id, send.BotId, send.OrganizationId, send.ContactWaId, OutboundMapping.MessageType(message), OutboundMapping.Text(message),
+                GraphMessageBodies.Build(message), send.ExecutionId), cancellationToken).ConfigureAwait(false);
+        }
+
+        DateTimeOffset? refusedUntil;
+        try
+        {
+            refusedUntil = await pacer.TryWaitForSlotAsync(credentials!.PhoneNumberId, send.NotAfter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The rate limiter could not be asked: nothing attempted, the row stays queued; like a refused slot, soon.
+            logger.LogWarning(e, "Send {ClientMessageId} of bot {BotId}: no pacing slot (the rate limiter failed); not attempted", id, send.BotId);
+            refusedUntil = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        }
+
+        if (refusedUntil is { } retryAt)
+        {
+            return new OutboundResult.Throttled(id, retryAt);
+        }
+
+        if (!await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false))
+        {
+            return await ReadBackAsync(send, cancellationToken).ConfigureAwait(false);
+        }
+
+        // From here the row says "sending": the outcome is recorded whatever the caller does.
+        SendResult result;
+        try
+        {
+            result = await whatsApp.SendAsync(credentials!, message, firstSlotHeld: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client rethrows only when nothing was in flight: surely not sent.
+            await RecordAsync(id, send.BotId, () => _outbox.MarkFailedAsync(id, send.BotId, null, "Cancelled", "cancelled before the attempt", CancellationToken.None)).ConfigureAwait(false);
+            throw;
+        }
+
+        return await RecordOutcomeAsync(send, bot, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks before anything is recorded, in the order the API reports them: the bot exists, is WhatsApp-enabled,
+    /// its credentials are not marked invalid and are complete, and the message fits Meta's limits. Null when it may be sent.
+    /// </summary>
+    public async Task<OutboundResult.Refused?> CheckAsync(Guid clientMessageId, long botId, OutboundMessage message)
+    {
+        var (refusal, _, _) = await CheckAsync(botId, message).ConfigureAwait(false);
+        return refusal is { } r ? new OutboundResult.Refused(clientMessageId, r.Status, r.Detail) : null;
+    }
+
+    private async Task<((SendStatus Status, string Detail)? Refusal, WhatsAppCredentials? Credentials, IBotCredentialsGrain Bot)> CheckAsync(
+        long botId, OutboundMessage message)
+    {
+        var bot = grains.GetGrain<IBotCredentialsGrain>(botId);
+        if (await bot.GetEffectiveCredentialsAsync().ConfigureAwait(false) is not { } credentials)
+        {
+            return ((SendStatus.BotNotFound, "Bot not found."), null, bot);
         }
 
         if (!credentials.IsWhatsappEnabled)
         {
-            return new OutboundResult.Refused(id, SendStatus.BotCannotSend, "The bot is not WhatsApp-enabled: set is_whatsapp_enabled to true first.");
+            return ((SendStatus.BotCannotSend, "The bot is not WhatsApp-enabled: set is_whatsapp_enabled to true first."), null, bot);
         }
 
         if (credentials.CredentialsInvalid)
         {
-            return new OutboundResult.Refused(id, SendStatus.BotCannotSend,
-                $"The bot's WhatsApp credentials are invalid — update the access token ({credentials.CredentialsInvalidReason}).");
+            return ((SendStatus.BotCannotSend,
+                $"The bot's WhatsApp credentials are invalid — update the access token ({credentials.CredentialsInvalidReason})."), null, bot);
         }
 
-        if (WhatsAppCredentials.From(credentials) is not { } account)
+        if (WhatsAppCredentials.From(credentials) is not { } whatsAppCredentials)
         {
-            return new OutboundResult.Refused(id, SendStatus.BotCannotSend,
-                "The bot has no WhatsApp phone number id or access token (neither its own nor the environment's WHATSAPP_* defaults).");
+            return ((SendStatus.BotCannotSend,
+                "The bot has no WhatsApp phone number id or access token (neither its own nor the environment's WHATSAPP_* defaults)."), null, bot);
         }
 
-        if (GraphMessageBodies.Validate(send.Message) is { Count: > 0 } problems)
+        if (GraphMessageBodies.Validate(message) is { Count: > 0 } problems)
         {
-            return new OutboundResult.Refused(id, SendStatus.Invalid, string.Join(" ", problems));
+            return ((SendStatus.Invalid, string.Join(" ", problems)), null, bot);
         }
 
-        var remaining = send.NotAfter is { } deadlineAt ? deadlineAt - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        if (send.NotAfter is not null && remaining <= TimeSpan.Zero)
-        {
-            return new OutboundResult.Throttled(id, time.GetUtcNow());
-        }
+        return (null, whatsAppCredentials, bot);
+    }
 
-        await outbox.RecordOutboundQueuedAsync(new OutboundRecord(
-            id, send.BotId, credentials.OrganizationId, send.ContactWaId, OutboundMapping.MessageType(send.Message), OutboundMapping.Text(send.Message),
-            GraphMessageBodies.Build(send.Message)), cancellationToken);
-
-        SendResult result;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+    private async Task<OutboundResult> RecordOutcomeAsync(OutboundSend send, IBotCredentialsGrain bot, SendResult result)
+    {
+        var id = send.ClientMessageId;
+        switch (OutboxStateMachine.After(result))
         {
-            deadline.CancelAfter(remaining);
-            try
-            {
-                result = await whatsApp.SendAsync(account, send.Message, deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                await TryMarkAsync(id, () => outbox.MarkOutboundFailedAsync(id, null, "DeadlineExceeded", DeadlineDetail));
-                return new OutboundResult.Failed(id, null, GraphErrorKind.Unknown, DeadlineDetail, null, true, null);
-            }
-        }
-
-        if (result.IsSuccess)
-        {
-            await TryMarkAsync(id, () => outbox.MarkOutboundSentAsync(id, result.WaMessageId!));
-            return new OutboundResult.Sent(id, result.WaMessageId!);
+            case OutboxState.Sent:
+                // Meta has it: whatever happens to the bookkeeping, the caller must hear "sent", or it would send it again.
+                await RecordAsync(id, send.BotId, () => _outbox.MarkSentAsync(id, send.BotId, result.WaMessageId!, CancellationToken.None)).ConfigureAwait(false);
+                return new OutboundResult.Sent(id, result.WaMessageId!);
+            case OutboxState.InDoubt:
+                await RecordAsync(id, send.BotId, () => _outbox.MarkInDoubtAsync(id, send.BotId, result.InDoubtReason!, CancellationToken.None)).ConfigureAwait(false);
+                logger.LogWarning("Send {ClientMessageId} of bot {BotId} is in doubt after {Attempts} attempt(s): {Reason}; not resent",
+                    id, send.BotId, result.Attempts, result.InDoubtReason);
+                return new OutboundResult.InDoubt(id, result.InDoubtReason!);
         }
 
         var failure = result.Failure!;
-        await TryMarkAsync(id, () => outbox.MarkOutboundFailedAsync(id, failure.Code, failure.Kind.ToString(), failure.Message));
+        await RecordAsync(id, send.BotId,
+            () => _outbox.MarkFailedAsync(id, send.BotId, failure.Code, failure.Kind.ToString(), failure.Message, CancellationToken.None)).ConfigureAwait(false);
         if (failure.Kind == GraphErrorKind.TokenExpired)
         {
-            await bot.MarkCredentialsInvalidAsync($"Meta error {failure.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {failure.Message}");
+            await bot.MarkCredentialsInvalidAsync($"Meta error {failure.Code?.ToString(CultureInfo.InvariantCulture) ?? "?"}: {failure.Message}").ConfigureAwait(false);
         }
 
-        logger.LogInformation("Send {MessageId} of bot {BotId} failed after {Attempts} attempt(s): {Kind} {Code}", id, send.BotId, result.Attempts, failure.Kind, failure.Code);
-        var detail = failure.Retryable
-            ? "WhatsApp did not accept the message after retries; try again later."
-            : failure.Kind == GraphErrorKind.TokenExpired
-                ? "WhatsApp rejected the bot's access token; the bot's credentials are now marked invalid — update the access token."
-                : $"WhatsApp refused the message ({failure.Kind}).";
-        return new OutboundResult.Failed(id, failure.Code, failure.Kind, detail, failure.Message, failure.Retryable,
-            failure.RetryAfter is { } after ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : null);
+        logger.LogInformation("Send {ClientMessageId} of bot {BotId} failed after {Attempts} attempt(s): {Kind} {Code}",
+            id, send.BotId, result.Attempts, failure.Kind, failure.Code);
+        return Failed(id, failure.Code, failure.Kind, failure.Message, failure.RetryAfter);
     }
 
-    private async Task TryMarkAsync(Guid messageId, Func<Task<bool>> mark)
+    private static OutboundResult.Failed Failed(Guid id, int? code, GraphErrorKind kind, string metaMessage, TimeSpan? retryAfter, bool retryable = false)
+    {
+        retryable |= GraphErrorClassifier.ShouldRetry(kind);
+        var detail = retryable
+            ? OutboundResult.RetryableFailedDetail
+            : kind == GraphErrorKind.TokenExpired
+                ? "WhatsApp rejected the bot's access token; the bot's credentials are now marked invalid — update the access token."
+                : $"WhatsApp refused the message ({kind}).";
+        return new OutboundResult.Failed(id, code, kind, detail, metaMessage, retryable,
+            retryAfter is { } after ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : null);
+    }
+
+    /// <summary>The answer an earlier call recorded.</summary>
+    private static OutboundResult FromRow(Guid id, OutboxRow row) => row switch
+    {
+        { WaMessageId: { } wamid } => new OutboundResult.Sent(id, wamid), // delivered, read, or failed after Meta accepted it
+        { State: OutboxState.InDoubt } => new OutboundResult.InDoubt(id, row.ErrorMessage ?? LostInFlightReason),
+        { State: OutboxState.Sending } => new OutboundResult.InDoubt(id, ConcurrentReason),
+        _ => Failed(id, row.ErrorCode, Enum.TryParse<GraphErrorKind>(row.ErrorTitle, out var kind) ? kind : GraphErrorKind.Unknown,
+            row.ErrorMessage ?? "", null, retryable: row.ErrorTitle is OutboxStore.AbandonedTitle or "Cancelled"),
+    };
+
+    /// <summary>A conditional UPDATE found the row moved by someone else: answer from what it is now.</summary>
+    private async Task<OutboundResult> ReadBackAsync(OutboundSend send, CancellationToken cancellationToken)
+    {
+        var row = await _outbox.ReadAsync(send.ClientMessageId, send.BotId, cancellationToken).ConfigureAwait(false);
+        return row is null || row.State == OutboxState.Queued
+            ? new OutboundResult.InDoubt(send.ClientMessageId, ConcurrentReason)
+            : FromRow(send.ClientMessageId, row);
+    }
+
+    /// <summary>
+    /// Records the attempt's outcome. A failure here (database unavailable) leaves the row <c>sending</c>, which the
+    /// reconciler turns into <c>in_doubt</c>; it does not change what Meta did, and is logged.
+    /// </summary>
+    private async Task RecordAsync(Guid id, long botId, Func<Task<bool>> mark)
     {
         try
         {
-            await mark();
+            await mark().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Send {MessageId}: the outcome could not be recorded; the message stays queued", messageId);
+            logger.LogError(e, "Send {ClientMessageId} of bot {BotId}: the outcome could not be recorded; the row stays sending", id, botId);
         }
     }
-}
-
-/// <summary>The send API's view of an <see cref="OutboundResult"/>.</summary>
-public static class OutboundResults
-{
-    public static SendOutcome ToSendOutcome(this OutboundResult result) => result switch
-    {
-        OutboundResult.Sent s => new SendOutcome(SendStatus.Sent, s.ClientMessageId, s.WaMessageId, null),
-        OutboundResult.Refused r => SendOutcome.Refused(r.Status, r.Detail),
-        OutboundResult.Throttled t => new SendOutcome(SendStatus.MetaUnavailable, null, null,
-            "The send could not start before the request's deadline (the number's rate limit); it was not sent. Try again."),
-        OutboundResult.InDoubt d => new SendOutcome(SendStatus.MetaUnavailable, d.ClientMessageId, null, d.Reason),
-        OutboundResult.Failed f => new SendOutcome(f.Retryable ? SendStatus.MetaUnavailable : SendStatus.MetaRejected, f.ClientMessageId, null,
-            f.Detail, f.Code, f.MetaMessage, f.RetryAfterSeconds),
-        _ => throw new ArgumentOutOfRangeException(nameof(result)),
-    };
 }

@@ -1,5 +1,6 @@
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
+using ChatBoost.Grains.WhatsApp.Outbound;
 
 namespace ChatBoost.GrainTests.WhatsApp;
 
@@ -9,6 +10,8 @@ public sealed class MessageStatusWriterTests(MessageStoreFixture fixture)
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
     private MessageStatusWriter Writer => new(fixture.Database);
+
+    private OutboxStore Outbox => new(fixture.Database);
 
     [Fact]
     public async Task Out_of_order_and_repeated_statuses_end_at_read()
@@ -77,17 +80,22 @@ public sealed class MessageStatusWriterTests(MessageStoreFixture fixture)
     [Fact]
     public async Task The_sql_rule_is_DeliveryStatus_ShouldApply()
     {
-        MessageDeliveryStatus?[] currents = [null, MessageDeliveryStatus.Sent, MessageDeliveryStatus.Delivered, MessageDeliveryStatus.Read, MessageDeliveryStatus.Failed];
+        // queued, sending and in_doubt share rank 0 ("nothing reported yet"): the rule treats them all as null.
+        (MessageDeliveryStatus? Current, string? RankZeroName)[] currents =
+        [
+            (null, "queued"), (null, "sending"), (null, "in_doubt"), (MessageDeliveryStatus.Sent, null), (MessageDeliveryStatus.Delivered, null),
+            (MessageDeliveryStatus.Read, null), (MessageDeliveryStatus.Failed, null),
+        ];
         MessageDeliveryStatus[] incomings = [MessageDeliveryStatus.Sent, MessageDeliveryStatus.Delivered, MessageDeliveryStatus.Read, MessageDeliveryStatus.Failed];
-        foreach (var current in currents)
+        foreach (var (current, rankZeroName) in currents)
         {
             foreach (var incoming in incomings)
             {
                 var bot = MessageStoreFixture.NewBotId();
                 var id = Guid.NewGuid();
                 var wamid = "wamid." + id.ToString("N");
-                await Writer.RecordOutboundQueuedAsync(Outbound(bot, id));
-                var (name, rank) = current is null ? ("queued", 0) : (MessageStatusWriter.StatusName(current.Value), (int)current.Value);
+                await Outbox.RecordQueuedAsync(Outbound(bot, id));
+                var (name, rank) = current is null ? (rankZeroName!, 0) : (MessageStatusWriter.StatusName(current.Value), (int)current.Value);
                 await fixture.ExecuteAsync(
                     "UPDATE messages SET wa_message_id = @w, status = @s, status_rank = @r WHERE client_message_id = @id",
                     ("w", wamid), ("s", name), ("r", (short)rank), ("id", id));
@@ -95,7 +103,7 @@ public sealed class MessageStatusWriterTests(MessageStoreFixture fixture)
                 var outcome = await Writer.ApplyStatusAsync(bot, Status(wamid, incoming, 10));
 
                 var expected = DeliveryStatus.ShouldApply(current, incoming);
-                Assert.True(expected == (outcome == StatusApplyOutcome.Applied), $"{current?.ToString() ?? "queued"} + {incoming}: {outcome}");
+                Assert.True(expected == (outcome == StatusApplyOutcome.Applied), $"{current?.ToString() ?? rankZeroName} + {incoming}: {outcome}");
                 var final = await fixture.ScalarAsync<string>("SELECT status FROM messages WHERE client_message_id = @id", ("id", id));
                 Assert.Equal(expected ? MessageStatusWriter.StatusName(incoming) : name, final);
             }
@@ -113,61 +121,17 @@ public sealed class MessageStatusWriterTests(MessageStoreFixture fixture)
         Assert.Equal("sent|1|||||", await RowAsync(bot, wamid));
     }
 
-    [Fact]
-    public async Task Outbox_queued_then_sent_is_idempotent()
-    {
-        var bot = MessageStoreFixture.NewBotId();
-        var id = Guid.NewGuid();
-
-        Assert.True(await Writer.RecordOutboundQueuedAsync(Outbound(bot, id)));
-        Assert.False(await Writer.RecordOutboundQueuedAsync(Outbound(bot, id)));
-        Assert.Equal("queued", await StatusOfAsync(id));
-        Assert.True(await Writer.MarkOutboundSentAsync(id, "wamid.out1"));
-        Assert.False(await Writer.MarkOutboundSentAsync(id, "wamid.out1"));
-        Assert.False(await Writer.MarkOutboundFailedAsync(id, 131047, "late", "late failure"));
-
-        Assert.Equal("sent|wamid.out1|t", await fixture.ScalarAsync<string>(
-            "SELECT concat_ws('|', status, wa_message_id, sent_at IS NOT NULL, error_code) FROM messages WHERE client_message_id = @id", ("id", id)));
-        Assert.Equal(1L, await fixture.ScalarAsync<long>("SELECT count(*) FROM messages WHERE bot_id = @b", ("b", bot)));
-        Assert.Equal(StatusApplyOutcome.Applied, await Writer.ApplyStatusAsync(bot, Status("wamid.out1", MessageDeliveryStatus.Delivered, 10)));
-    }
-
-    [Fact]
-    public async Task Outbox_queued_then_failed_keeps_the_reason_and_stays_failed()
-    {
-        var bot = MessageStoreFixture.NewBotId();
-        var id = Guid.NewGuid();
-        await Writer.RecordOutboundQueuedAsync(Outbound(bot, id));
-
-        Assert.True(await Writer.MarkOutboundFailedAsync(id, 131047, "Re-engagement message", "Outside the 24-hour window"));
-        Assert.False(await Writer.MarkOutboundFailedAsync(id, 1, "other", "other"));
-        Assert.False(await Writer.MarkOutboundSentAsync(id, "wamid.too-late"));
-        Assert.False(await Writer.RecordOutboundQueuedAsync(Outbound(bot, id)));
-
-        Assert.Equal("failed|4|131047|Re-engagement message|Outside the 24-hour window|t|", await fixture.ScalarAsync<string>("""
-            SELECT concat_ws('|', status, status_rank, error_code, error_title, error_message, failed_at IS NOT NULL,
-                             coalesce(wa_message_id, ''))
-            FROM messages WHERE client_message_id = @id
-            """, ("id", id)));
-    }
-
-    [Fact]
-    public async Task Marking_an_unknown_outbox_entry_changes_nothing()
-    {
-        Assert.False(await Writer.MarkOutboundSentAsync(Guid.NewGuid(), "wamid.nothing"));
-        Assert.False(await Writer.MarkOutboundFailedAsync(Guid.NewGuid(), null, null, null));
-    }
-
-    private static OutboundRecord Outbound(long bot, Guid id) =>
-        new(id, bot, 7, "15550002222", "text", "hello", """{"type":"text","text":{"body":"hello"}}""");
+    internal static OutboundRecord Outbound(long bot, Guid id, long? executionId = null) =>
+        new(id, bot, 7, "15550002222", "text", "hello", """{"type":"text","text":{"body":"hello"}}""", executionId);
 
     private async Task<(long Bot, string WaMessageId)> SentMessageAsync()
     {
         var bot = MessageStoreFixture.NewBotId();
         var id = Guid.NewGuid();
         var wamid = "wamid." + id.ToString("N");
-        Assert.True(await Writer.RecordOutboundQueuedAsync(Outbound(bot, id)));
-        Assert.True(await Writer.MarkOutboundSentAsync(id, wamid));
+        Assert.True(await Outbox.RecordQueuedAsync(Outbound(bot, id)));
+        Assert.True(await Outbox.MarkSendingAsync(id, bot));
+        Assert.True(await Outbox.MarkSentAsync(id, bot, wamid));
         // Forget the send time so the tests can see which report set which timestamp.
         await fixture.ExecuteAsync("UPDATE messages SET sent_at = NULL WHERE client_message_id = @id", ("id", id));
         return (bot, wamid);

@@ -109,4 +109,63 @@ public class PhoneNumberRateTests
     [InlineData(-1)]
     public void ARateBelowOneIsRejected(int rate) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SendSlotScheduler(rate));
+
+    [Fact]
+    public void A_slot_past_the_callers_deadline_is_refused_and_not_reserved()
+    {
+        var scheduler = new SendSlotScheduler(10); // slots 100 ms apart
+        var now = TimeSpan.FromSeconds(5);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(scheduler.TryReserve(now, TimeSpan.FromSeconds(1)).Granted);
+        }
+
+        var backlog = scheduler.Backlog(now);
+        var refused = scheduler.TryReserve(now, TimeSpan.FromMilliseconds(250));
+
+        Assert.False(refused.Granted);
+        Assert.Equal(backlog, refused.Delay); // the earliest slot it could have had
+        Assert.Equal(backlog, scheduler.Backlog(now)); // nothing reserved: the others are not pushed back
+    }
+
+    [Fact]
+    public void A_slot_exactly_at_the_deadline_is_granted()
+    {
+        var scheduler = new SendSlotScheduler(10);
+        var now = TimeSpan.FromSeconds(5);
+        scheduler.Reserve(now);
+        var slot = scheduler.TryReserve(now, scheduler.Interval);
+
+        Assert.True(slot.Granted);
+        Assert.Equal(scheduler.Interval, slot.Delay);
+    }
+
+    [Fact]
+    public void Refusals_under_load_never_let_more_than_the_rate_through()
+    {
+        const int rate = 20;
+        var scheduler = new SendSlotScheduler(rate);
+        var random = new Random(99);
+        var now = TimeSpan.Zero;
+        var sendTimes = new List<TimeSpan>();
+        int granted = 0, refused = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            now += TimeSpan.FromMilliseconds(random.Next(0, 10));
+            var slot = scheduler.TryReserve(now, TimeSpan.FromMilliseconds(random.Next(0, 500)));
+            if (slot.Granted)
+            {
+                granted++;
+                sendTimes.Add(now + slot.Delay);
+            }
+            else
+            {
+                refused++;
+                Assert.True(slot.Delay > TimeSpan.Zero);
+            }
+        }
+
+        Assert.True(refused > 0 && granted > 0, $"{granted} granted, {refused} refused");
+        Assert.True(MaxInAnyOneSecondWindow(sendTimes) <= rate);
+    }
 }

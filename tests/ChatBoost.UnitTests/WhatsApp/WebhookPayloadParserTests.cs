@@ -192,7 +192,8 @@ public class WebhookPayloadParserTests
                {"id":"wamid.sent","status":"sent","timestamp":"1750263773","recipient_id":"16505551234",
                 "conversation":{"id":"6ceb9d929c1d0f6fa8e3b4fc1fbbf5f8","expiration_timestamp":"1750350180","origin":{"type":"utility"}},
                 "pricing":{"billable":true,"pricing_model":"CBP","category":"utility"}},
-               {"id":"wamid.read","status":"read","timestamp":"1750263774","recipient_id":"16505551234"},
+               {"id":"wamid.read","status":"read","timestamp":"1750263774","recipient_id":"16505551234",
+                "biz_opaque_callback_data":"0b6f2a1e-9c3d-8e4f-a1b2-c3d4e5f60718"},
                {"id":"wamid.failed","status":"failed","timestamp":"1750263775","recipient_id":"16505551234",
                 "errors":[{"code":131026,"title":"Message undeliverable","message":"Message undeliverable","error_data":{"details":"Message Undeliverable."},"href":"https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"}]},
                {"id":"wamid.odd","status":"warning","timestamp":"1750263776"}]}
@@ -212,6 +213,8 @@ public class WebhookPayloadParserTests
 
         Assert.Equal(MessageDeliveryStatus.Read, statuses[1].Status);
         Assert.Null(statuses[1].ConversationId);
+        Assert.Equal("0b6f2a1e-9c3d-8e4f-a1b2-c3d4e5f60718", statuses[1].CallbackData);
+        Assert.Null(sent.CallbackData);
 
         var failed = statuses[2];
         Assert.Equal(MessageDeliveryStatus.Failed, failed.Status);

@@ -23,13 +23,13 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
 
     public void Dispose() => _services?.Dispose();
 
-    private WhatsAppCloudClient CreateClient(string? baseUrl = null, int maxRetries = 3)
+    private WhatsAppCloudClient CreateClient(string? baseUrl = null, int maxRetries = 3, string attemptTimeout = "00:00:05")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["WhatsApp:ApiBaseUrl"] = baseUrl ?? fake.Client.BaseAddress!.ToString(),
             ["WhatsApp:ApiVersion"] = "v22.0",
-            ["WhatsApp:AttemptTimeout"] = "00:00:05",
+            ["WhatsApp:AttemptTimeout"] = attemptTimeout,
             ["WhatsApp:TotalTimeout"] = "00:00:20",
             ["WhatsApp:MaxRetries"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WhatsApp:RetryBaseDelay"] = "00:00:00.005",
@@ -215,6 +215,71 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
     }
 
     [Fact]
+    public async Task ATimedOutSendIsInDoubtAndNeverRetried()
+    {
+        var phone = NewPhoneNumberId();
+        var client = CreateClient(maxRetries: 3, attemptTimeout: "00:00:00.300");
+        await PostControlAsync("/_fake/hold-sends", """{"count":1}""");
+        try
+        {
+            // The fake accepts the message but holds its answer past the attempt timeout: Meta may have it.
+            var result = await client.SendAsync(Credentials(phone), new OutboundTemplate("15550007778", "hello_world", "en_US"));
+
+            Assert.False(result.IsSuccess);
+            Assert.Null(result.Failure);
+            Assert.Contains("unknown", result.InDoubtReason, StringComparison.Ordinal);
+            Assert.Equal(1, result.Attempts);
+            Assert.Equal(1, _pacer.Slots(phone)); // one attempt only: a retry would have taken a second slot
+        }
+        finally
+        {
+            await PostControlAsync("/_fake/release-sends", "{}");
+        }
+    }
+
+    [Fact]
+    public async Task AnHttp500WithoutAGraphErrorBodyIsInDoubtAndNotRetried()
+    {
+        // A gateway's bare 502: not Meta's verdict on the message.
+        using var gateway = new BareStatusServer(502);
+        var client = CreateClient(baseUrl: gateway.Url, maxRetries: 3);
+
+        var result = await client.SendAsync(Credentials("123456789013"), new OutboundTemplate("15550007779", "hello_world", "en_US"));
+
+        Assert.NotNull(result.InDoubtReason);
+        Assert.Equal(1, result.Attempts);
+        Assert.Equal(1, gateway.Requests);
+    }
+
+    [Fact]
+    public async Task TheCallbackDataGoesToMetaAsBizOpaqueCallbackData()
+    {
+        var phone = NewPhoneNumberId();
+        var client = CreateClient();
+        var id = Guid.NewGuid().ToString("D");
+
+        var result = await client.SendAsync(Credentials(phone), new OutboundTemplate("15550007780", "hello_world", "en_US") { CallbackData = id });
+
+        Assert.True(result.IsSuccess, result.Failure?.ToString());
+        var recorded = Assert.Single(await RecordedAsync(phone));
+        Assert.Equal(id, recorded!["body"]!["biz_opaque_callback_data"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.ConnectionError, true)]
+    [InlineData(HttpRequestError.NameResolutionError, true)]
+    [InlineData(HttpRequestError.SecureConnectionError, true)]
+    [InlineData(HttpRequestError.ResponseEnded, false)]
+    [InlineData(HttpRequestError.InvalidResponse, false)]
+    [InlineData(HttpRequestError.Unknown, false)]
+    public void OnlyAConnectionThatNeverOpenedIsSurelyNotSent(HttpRequestError error, bool surelyNotSent)
+    {
+        Assert.Equal(surelyNotSent, WhatsAppCloudClient.SurelyNotSent(new HttpRequestException(error, "x")));
+        Assert.False(WhatsAppCloudClient.SurelyNotSent(new Polly.Timeout.TimeoutRejectedException()));
+        Assert.False(WhatsAppCloudClient.SurelyNotSent(new TaskCanceledException()));
+    }
+
+    [Fact]
     public async Task AnInvalidMessageIsRefusedWithoutAnyCall()
     {
         var phone = NewPhoneNumberId();
@@ -269,11 +334,75 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask<DateTimeOffset?> TryWaitForSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken)
+        {
+            _slots.AddOrUpdate(phoneNumberId, 1, (_, n) => n + 1);
+            return ValueTask.FromResult<DateTimeOffset?>(null);
+        }
+
         public ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken)
         {
             _pauses.AddOrUpdate(phoneNumberId, 1, (_, n) => n + 1);
             return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>A bare HTTP server answering every request with one status and an empty body, counting requests.</summary>
+    private sealed class BareStatusServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private int _requests;
+
+        public BareStatusServer(int status)
+        {
+            _listener.Start();
+            Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+            _ = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    TcpClient connection;
+                    try
+                    {
+                        connection = await _listener.AcceptTcpClientAsync();
+                    }
+                    catch (Exception)
+                    {
+                        return; // stopped
+                    }
+
+                    _ = Task.Run(async () =>
+                    {
+                        using (connection)
+                        {
+                            var stream = connection.GetStream();
+                            var buffer = new byte[64 * 1024];
+                            var received = new StringBuilder();
+                            while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                            {
+                                var read = await stream.ReadAsync(buffer);
+                                if (read == 0)
+                                {
+                                    return;
+                                }
+
+                                received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                            }
+
+                            Interlocked.Increment(ref _requests);
+                            var answer = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                            await stream.WriteAsync(answer);
+                        }
+                    });
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public void Dispose() => _listener.Stop();
     }
 
     /// <summary>Captures every log entry: the formatted message, each structured value, scopes and exceptions.</summary>
