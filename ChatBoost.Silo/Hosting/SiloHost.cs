@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
@@ -89,6 +90,7 @@ public static class SiloHost
         services.AddChatBoostMessageStore();
         services.AddSingleton<WhatsAppNumberDirectory>();
         services.AddChatBoostFlowEngine();
+        services.AddChatBoostContactEvents();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)
