@@ -6,9 +6,11 @@ namespace ChatBoost.Grains.Contacts.Events;
 /// At silo start, activates every shard's dispatcher and sweeper and registers their reminders, so a fresh cluster starts
 /// them without waiting for a first event. Every silo does it; the calls are idempotent and each grain still has one
 /// activation in the cluster. A failure is logged, not fatal: it is retried a few times, and a grain whose reminder
-/// exists comes back by itself.
+/// exists comes back by itself. It also resolves the subscriber list, so a bad registration stops the silo at start
+/// instead of failing each dispatcher's activation.
 /// </summary>
-public sealed class ShardWorkersStartupTask(IGrainFactory grains, TimeProvider time, ILogger<ShardWorkersStartupTask> logger) : IStartupTask
+public sealed class ShardWorkersStartupTask(
+    IGrainFactory grains, ContactEventSubscribers subscribers, TimeProvider time, ILogger<ShardWorkersStartupTask> logger) : IStartupTask
 {
     private const int Attempts = 5;
 
@@ -20,6 +22,9 @@ public sealed class ShardWorkersStartupTask(IGrainFactory grains, TimeProvider t
             .. ContactEventShards.All.Select(shard => grains.GetGrain<IContactSweeperGrain>(shard)),
         ];
         await Task.WhenAll(workers.Select(worker => StartAsync(worker, cancellationToken)));
+        logger.LogInformation(
+            "Event outlet: {Shards} dispatchers and sweepers started; subscribers: {Subscribers}",
+            ContactEventShards.Count, string.Join(", ", subscribers.All.Select(s => s.Name)));
     }
 
     private async Task StartAsync(IShardWorkerGrain worker, CancellationToken cancellationToken)
