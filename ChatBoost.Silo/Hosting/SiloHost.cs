@@ -1,13 +1,14 @@
 using System.Data.Common;
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -98,6 +99,7 @@ public static class SiloHost
         services.AddChatBoostFlowEngine();
         services.AddChatBoostWhatsApp(configuration);
         services.AddChatBoostOutbound(configuration);
+        services.AddChatBoostContactEvents();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)
