@@ -92,7 +92,7 @@ public sealed class ContactGrain(
         // committed while the rest of an earlier call failed is consumed now.
         var outcome = await messages.RecordInboundAsync(new InboundRecord(
             _session.BotId, input.OrganizationId, _session.WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
-            input.Timestamp, input.ReplyId, input.ProfileName));
+            input.Timestamp, input.ReplyId, input.ProfileName, input.FromUserId, input.Username));
         _session.SawInbound(input.Timestamp ?? time.GetUtcNow());
         ConsumeSoon();
         return outcome == RecordOutcome.Duplicate ? InboundOutcome.Duplicate : InboundOutcome.Recorded;

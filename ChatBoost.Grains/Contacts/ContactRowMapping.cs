@@ -11,7 +11,7 @@ internal static class ContactRowMapping
 
     public const string ContactColumns = """
         id, organization_id, name, first_name, last_name, username, opted_in, opted_changed_at, created_at, updated_at,
-        last_inbound_at, inbound_cursor, version
+        last_inbound_at, inbound_cursor, version, bsuid
         """;
 
     public const string ExecutionColumns = """
@@ -34,6 +34,7 @@ internal static class ContactRowMapping
         StoredLastInboundAt = Time(r, 10),
         InboundCursor = r.GetInt64(11),
         Version = r.GetInt64(12),
+        Bsuid = Text(r, 13),
     };
 
     public static ExecutionRecord ReadExecution(NpgsqlDataReader r) => new()

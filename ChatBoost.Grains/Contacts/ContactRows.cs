@@ -22,6 +22,9 @@ internal sealed record ContactRecord
 
     public string? Username { get; init; }
 
+    /// <summary>Meta's business-scoped user id, once a message carried it.</summary>
+    public string? Bsuid { get; init; }
+
     public bool OptedIn { get; init; } = true;
 
     public DateTimeOffset? OptedChangedAt { get; init; }
@@ -88,7 +91,9 @@ internal sealed record PendingInbound(
     string? Text,
     string? ReplyId,
     string? ProfileName,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    string? FromUserId = null,
+    string? Username = null)
 {
     /// <summary>What a wait-for-reply stores: the chosen button or row id, else the text, else the empty string.</summary>
     public string ReplyValue => ReplyId ?? Text ?? "";

@@ -66,7 +66,8 @@ public sealed class ContactStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT id, organization_id, wa_message_id, message_type, text, reply_id, profile_name, coalesce(wa_timestamp, created_at)
+            SELECT id, organization_id, wa_message_id, message_type, text, reply_id, profile_name, coalesce(wa_timestamp, created_at),
+                   from_user_id, username
             FROM messages
             WHERE bot_id = @bot AND contact_wa_id = @wa AND direction = 'inbound' AND id > @cursor
             ORDER BY id
@@ -81,7 +82,7 @@ public sealed class ContactStore(Database database)
         while (await reader.ReadAsync(cancellationToken))
         {
             messages.Add(new PendingInbound(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
-                Text(reader, 4), Text(reader, 5), Text(reader, 6), Time(reader, 7)!.Value));
+                Text(reader, 4), Text(reader, 5), Text(reader, 6), Time(reader, 7)!.Value, Text(reader, 8), Text(reader, 9)));
         }
 
         return messages;
@@ -138,16 +139,16 @@ public sealed class ContactStore(Database database)
     {
         await using var command = new NpgsqlCommand(c.IsStored
             ? """
-              UPDATE contacts SET name = @name, first_name = @first_name, last_name = @last_name, username = @username,
+              UPDATE contacts SET name = @name, first_name = @first_name, last_name = @last_name, username = @username, bsuid = @bsuid,
                   opted_in = @opted_in, opted_changed_at = @opted_changed_at, updated_at = @updated_at,
                   last_inbound_at = @last_inbound_at, inbound_cursor = @cursor, version = version + 1
               WHERE id = @id AND version = @version
               RETURNING id, version
               """
             : """
-              INSERT INTO contacts (bot_id, organization_id, wa_id, name, first_name, last_name, username, opted_in,
+              INSERT INTO contacts (bot_id, organization_id, wa_id, name, first_name, last_name, username, bsuid, opted_in,
                   opted_changed_at, created_at, updated_at, last_inbound_at, inbound_cursor, version)
-              VALUES (@bot, @org, @wa, @name, @first_name, @last_name, @username, @opted_in, @opted_changed_at, @created_at,
+              VALUES (@bot, @org, @wa, @name, @first_name, @last_name, @username, @bsuid, @opted_in, @opted_changed_at, @created_at,
                   @updated_at, @last_inbound_at, @cursor, 1)
               ON CONFLICT (bot_id, wa_id) DO NOTHING
               RETURNING id, version
@@ -162,6 +163,7 @@ public sealed class ContactStore(Database database)
         p.Add(TextParameter("first_name", c.FirstName));
         p.Add(TextParameter("last_name", c.LastName));
         p.Add(TextParameter("username", c.Username));
+        p.Add(TextParameter("bsuid", c.Bsuid));
         p.AddWithValue("opted_in", c.OptedIn);
         p.Add(TimeParameter("opted_changed_at", c.OptedChangedAt));
         p.AddWithValue("created_at", c.CreatedAt);

@@ -19,7 +19,8 @@ public static class ContactUpdates
 
     /// <summary>
     /// The contact's row after consuming <paramref name="message"/>: the cursor moves to it, the WhatsApp profile name it
-    /// carried is kept, and the list's last-inbound time is refreshed when it is a minute stale.
+    /// carried is kept (with the username and BSUID Meta sent), and the list's last-inbound time is refreshed when it is a
+    /// minute stale.
     /// </summary>
     internal static ContactRecord Consumed(ContactRecord contact, PendingInbound message, DateTimeOffset? lastInboundAt, DateTimeOffset now)
     {
@@ -34,6 +35,8 @@ public static class ContactUpdates
             Name = nameChanged ? message.ProfileName : contact.Name,
             UpdatedAt = nameChanged ? now : contact.UpdatedAt,
             StoredLastInboundAt = inboundStale ? last : contact.StoredLastInboundAt,
+            Username = message.Username ?? contact.Username,
+            Bsuid = message.FromUserId ?? contact.Bsuid,
         };
     }
 }

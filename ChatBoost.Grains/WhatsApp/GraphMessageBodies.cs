@@ -57,7 +57,8 @@ public static class GraphMessageBodies
             writer.WriteStartObject();
             writer.WriteString("messaging_product", "whatsapp");
             writer.WriteString("recipient_type", "individual");
-            writer.WriteString("to", message.To);
+            // A user whose phone number Meta withholds is addressed by their business-scoped user id.
+            writer.WriteString(ContactKeys.IsBusinessScopedUserId(message.To) ? "recipient" : "to", message.To);
             if (message.ReplyToWaMessageId is { } replyTo)
             {
                 writer.WriteStartObject("context");

@@ -34,6 +34,8 @@ public sealed record WebhookBatch(
 /// <summary>
 /// A message a customer sent. <see cref="Text"/> and <see cref="ReplyId"/> are normalised across types so a flow
 /// can match on them; <see cref="RawJson"/> keeps the whole Meta object so no type (even an unknown one) loses data.
+/// <see cref="From"/> is the sender's key: their phone number's digits, or — for a user whose number Meta withholds —
+/// their business-scoped user id (<see cref="FromUserId"/>, "BSUID", e.g. <c>US.13491208655302741918</c>).
 /// </summary>
 public sealed record InboundMessage(
     string WaMessageId,
@@ -47,7 +49,9 @@ public sealed record InboundMessage(
     InboundLocation? Location,
     InboundReaction? Reaction,
     string? ContextMessageId,
-    string RawJson);
+    string RawJson,
+    string? FromUserId = null,
+    string? Username = null);
 
 /// <summary>image, video, audio, document or sticker. Download it through the Graph API by <see cref="Id"/>.</summary>
 public sealed record InboundMedia(string? Id, string? MimeType, string? Sha256, string? Caption, string? Filename);

@@ -114,11 +114,11 @@ public static class WebhookPayloadParser
                     continue;
                 }
 
-                var profileNames = ProfileNames(Property(value, "contacts"));
+                var profiles = Profiles(Property(value, "contacts"));
                 var messages = new List<InboundMessage>();
                 foreach (var message in Array(Property(value, "messages")))
                 {
-                    if (ParseMessage(message, profileNames) is { } parsed)
+                    if (ParseMessage(message, profiles) is { } parsed)
                     {
                         messages.Add(parsed);
                     }
@@ -148,28 +148,44 @@ public static class WebhookPayloadParser
         return WebhookParseResult.Valid(batches, ignored, skipped);
     }
 
-    private static Dictionary<string, string> ProfileNames(JsonElement contacts)
+    /// <summary>The senders' profiles (name, username), by phone number (<c>wa_id</c>) and by BSUID (<c>user_id</c>).</summary>
+    private static Dictionary<string, (string? Name, string? Username)> Profiles(JsonElement contacts)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var profiles = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
         foreach (var contact in Array(contacts))
         {
-            if (String(contact, "wa_id") is { } waId && String(Property(contact, "profile"), "name") is { } name)
+            var profile = Property(contact, "profile");
+            var entry = (String(profile, "name"), String(profile, "username"));
+            foreach (var key in new[] { String(contact, "wa_id"), String(contact, "user_id") })
             {
-                names.TryAdd(waId, name);
+                if (!string.IsNullOrEmpty(key))
+                {
+                    profiles.TryAdd(key, entry);
+                }
             }
         }
 
-        return names;
+        return profiles;
     }
 
-    private static InboundMessage? ParseMessage(JsonElement message, Dictionary<string, string> profileNames)
+    private static InboundMessage? ParseMessage(JsonElement message, Dictionary<string, (string? Name, string? Username)> profiles)
     {
         var id = String(message, "id");
-        var from = String(message, "from");
-        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(from))
+        var phone = String(message, "from");
+        var userId = String(message, "from_user_id");
+        // A sender is a phone number's digits or a BSUID; anything else (a placeholder such as PHONE_NUMBER) is refused.
+        if (string.IsNullOrEmpty(id)
+            || (!string.IsNullOrEmpty(phone) && !ContactKeys.IsPhoneNumber(phone))
+            || (!string.IsNullOrEmpty(userId) && !ContactKeys.IsBusinessScopedUserId(userId))
+            || (string.IsNullOrEmpty(phone) && string.IsNullOrEmpty(userId)))
         {
             return null;
         }
+
+        var from = string.IsNullOrEmpty(phone) ? userId! : phone;
+        var profile = profiles.TryGetValue(from, out var byKey) ? byKey
+            : userId is not null && profiles.TryGetValue(userId, out var byUser) ? byUser
+            : default;
 
         var type = String(message, "type") ?? "unknown";
         var body = Property(message, type);
@@ -198,7 +214,7 @@ public static class WebhookPayloadParser
         return new InboundMessage(
             id,
             from,
-            profileNames.GetValueOrDefault(from),
+            profile.Name,
             UnixTime(message, "timestamp"),
             type,
             text,
@@ -207,7 +223,9 @@ public static class WebhookPayloadParser
             location,
             reaction,
             String(Property(message, "context"), "id"),
-            message.GetRawText());
+            message.GetRawText(),
+            string.IsNullOrEmpty(userId) ? null : userId,
+            profile.Username);
     }
 
     private static StatusUpdate? ParseStatus(JsonElement status)

@@ -23,7 +23,7 @@ public sealed class GraphEndpoints(FakeGraphState state, TimeProvider time)
     {
         var raw = await ReadBodyAsync(http.Request, MaxBodyBytes);
         var body = raw is null ? null : Json.ParseObject(raw);
-        var to = Json.Str(body, "to");
+        var to = Json.Str(body, "to") ?? Json.Str(body, "recipient");
         var bodyText = raw is null ? null : Encoding.UTF8.GetString(raw);
 
         var failure = Authenticate(http.Request)

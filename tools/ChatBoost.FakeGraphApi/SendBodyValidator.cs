@@ -22,9 +22,10 @@ public static class SendBodyValidator
             return Fail(GraphFailure.Invalid("The parameter messaging_product is required and must be 'whatsapp'."));
         }
 
-        if (string.IsNullOrWhiteSpace(Json.Str(body, "to")))
+        // Like Meta: a phone number in "to", or a business-scoped user id in "recipient" (one of them).
+        if (string.IsNullOrWhiteSpace(Json.Str(body, "to")) == string.IsNullOrWhiteSpace(Json.Str(body, "recipient")))
         {
-            return Fail(GraphFailure.Invalid("The parameter to is required."));
+            return Fail(GraphFailure.Invalid("Exactly one of the parameters to and recipient is required."));
         }
 
         if (Json.Str(body, "recipient_type") is { } recipientType && recipientType is not ("individual" or "group"))

@@ -44,13 +44,13 @@ public sealed class BatchingMessageWriter : IHostedService
 {
     private const string InsertSql = """
         INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, wa_message_id, message_type, text,
-                              payload, status, status_rank, wa_timestamp, reply_id, profile_name)
+                              payload, status, status_rank, wa_timestamp, reply_id, profile_name, from_user_id, username)
         SELECT r.bot_id, r.organization_id, r.contact_wa_id, 'inbound', r.wa_message_id, r.message_type, r.text,
-               r.payload::jsonb, 'received', 0, r.wa_timestamp, r.reply_id, r.profile_name
+               r.payload::jsonb, 'received', 0, r.wa_timestamp, r.reply_id, r.profile_name, r.from_user_id, r.username
         FROM unnest(@bot_ids, @organization_ids, @contact_wa_ids, @wa_message_ids, @message_types, @texts, @payloads,
-                    @wa_timestamps, @reply_ids, @profile_names)
+                    @wa_timestamps, @reply_ids, @profile_names, @from_user_ids, @usernames)
              AS r(bot_id, organization_id, contact_wa_id, wa_message_id, message_type, text, payload, wa_timestamp,
-                  reply_id, profile_name)
+                  reply_id, profile_name, from_user_id, username)
         ON CONFLICT (bot_id, wa_message_id) DO NOTHING
         RETURNING bot_id, wa_message_id
         """;
@@ -329,6 +329,8 @@ public sealed class BatchingMessageWriter : IHostedService
         var waTimestamps = new DateTime?[count];
         var replyIds = new string?[count];
         var profileNames = new string?[count];
+        var fromUserIds = new string?[count];
+        var usernames = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var r = records[i].Record;
@@ -342,6 +344,8 @@ public sealed class BatchingMessageWriter : IHostedService
             waTimestamps[i] = r.WaTimestamp?.UtcDateTime;
             replyIds[i] = r.ReplyId;
             profileNames[i] = r.ProfileName;
+            fromUserIds[i] = r.FromUserId;
+            usernames[i] = r.Username;
         }
 
         await using var command = _database.DataSource.CreateCommand(InsertSql);
@@ -356,6 +360,8 @@ public sealed class BatchingMessageWriter : IHostedService
         parameters.Add(new NpgsqlParameter<DateTime?[]>("wa_timestamps", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = waTimestamps });
         parameters.Add(new NpgsqlParameter<string?[]>("reply_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = replyIds });
         parameters.Add(new NpgsqlParameter<string?[]>("profile_names", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = profileNames });
+        parameters.Add(new NpgsqlParameter<string?[]>("from_user_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = fromUserIds });
+        parameters.Add(new NpgsqlParameter<string?[]>("usernames", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = usernames });
 
         var inserted = new HashSet<(long, string)>(count);
         await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);

@@ -22,7 +22,9 @@ public sealed record InboundRecord(
     string? PayloadJson,
     DateTimeOffset? WaTimestamp,
     string? ReplyId = null,
-    string? ProfileName = null)
+    string? ProfileName = null,
+    string? FromUserId = null,
+    string? Username = null)
 {
     /// <summary>
     /// The record of a parsed webhook message. PostgreSQL can store U+0000 neither in <c>text</c> nor in
@@ -42,7 +44,9 @@ public sealed record InboundRecord(
             message.RawJson.Replace("\\u0000", "\\uFFFD", StringComparison.OrdinalIgnoreCase),
             message.Timestamp,
             Clip(message.ReplyId?.Replace('\0', '\uFFFD'), MessageColumnLimits.ReplyId),
-            Clip(message.ProfileName?.Replace('\0', '\uFFFD'), MessageColumnLimits.ProfileName));
+            Clip(message.ProfileName?.Replace('\0', '\uFFFD'), MessageColumnLimits.ProfileName),
+            message.FromUserId,
+            Clip(message.Username?.Replace('\0', '\uFFFD'), MessageColumnLimits.Username));
     }
 
     /// <summary>
@@ -76,9 +80,10 @@ public sealed record InboundRecord(
 /// <summary>The length limits of 0040_messages.sql's CHECK constraints (keep them in step).</summary>
 internal static class MessageColumnLimits
 {
-    public const int ContactWaId = 64;
+    public const int ContactWaId = ContactKeys.MaxLength;
     public const int WaMessageId = 256;
     public const int MessageType = 64;
     public const int ReplyId = 256;
     public const int ProfileName = 256;
+    public const int Username = 128;
 }

@@ -41,19 +41,35 @@ public sealed class OutboxStore(Database database)
           AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.Sending)})
         """;
 
+    // With its message_status event (status in_doubt) in the same statement: the outlet counts sends in doubt.
     private static readonly string MarkInDoubtSql = $"""
-        UPDATE messages SET status = 'in_doubt', status_changed_at = now(), error_code = NULL, error_title = '{InDoubtTitle}',
-                            error_message = @Reason
-        WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
-          AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.InDoubt)})
+        WITH updated AS (
+            UPDATE messages SET status = 'in_doubt', status_changed_at = now(), error_code = NULL, error_title = '{InDoubtTitle}',
+                                error_message = @Reason
+            WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
+              AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.InDoubt)})
+            RETURNING id, bot_id, organization_id, contact_wa_id, execution_id
+        )
+        INSERT INTO contact_events (type, bot_id, organization_id, contact_wa_id, message_id, execution_id, occurred_at, data)
+        SELECT 'message_status', u.bot_id, u.organization_id, u.contact_wa_id, u.id, u.execution_id, now(),
+               jsonb_build_object('status', 'in_doubt')
+        FROM updated u
         """;
 
+    // With its message_status event (status failed, Meta's code) in the same statement.
     private static readonly string MarkFailedSql = $"""
-        UPDATE messages
-        SET status = 'failed', status_rank = 4, failed_at = now(), status_changed_at = now(),
-            error_code = @ErrorCode, error_title = @ErrorTitle, error_message = @ErrorMessage
-        WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
-          AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.Failed)})
+        WITH updated AS (
+            UPDATE messages
+            SET status = 'failed', status_rank = 4, failed_at = now(), status_changed_at = now(),
+                error_code = @ErrorCode, error_title = @ErrorTitle, error_message = @ErrorMessage
+            WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
+              AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.Failed)})
+            RETURNING id, bot_id, organization_id, contact_wa_id, execution_id
+        )
+        INSERT INTO contact_events (type, bot_id, organization_id, contact_wa_id, message_id, execution_id, occurred_at, data)
+        SELECT 'message_status', u.bot_id, u.organization_id, u.contact_wa_id, u.id, u.execution_id, now(),
+               jsonb_build_object('status', 'failed', 'error_code', CAST(@ErrorCode AS integer))
+        FROM updated u
         """;
 
     public async Task<OutboxRow?> ReadAsync(Guid clientMessageId, long botId, CancellationToken cancellationToken = default)

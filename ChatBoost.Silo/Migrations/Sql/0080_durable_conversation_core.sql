@@ -12,10 +12,30 @@ ALTER TABLE contacts
     ADD COLUMN last_name text CHECK (length(last_name) <= 128),
     ADD COLUMN username text CHECK (length(username) <= 128),
     -- Meta's business-scoped user id (BSUID), when Meta sent one.
-    ADD COLUMN bsuid text CHECK (length(bsuid) BETWEEN 1 AND 128);
+    ADD COLUMN bsuid text CHECK (length(bsuid) BETWEEN 1 AND 135);
 
--- One contact per BSUID and bot, whatever it was first seen with.
-CREATE UNIQUE INDEX contacts_bot_bsuid_key ON contacts (bot_id, bsuid) WHERE bsuid IS NOT NULL;
+-- A contact's key (wa_id) is its phone number's digits or, for a user whose number Meta withholds, its BSUID (up to 135
+-- characters: country, '.', an optional 'ENT.', 128 letters and digits).
+ALTER TABLE contacts DROP CONSTRAINT contacts_wa_id_check,
+    ADD CONSTRAINT contacts_wa_id_check CHECK (length(wa_id) BETWEEN 1 AND 135);
+ALTER TABLE messages DROP CONSTRAINT messages_contact_wa_id_check,
+    ADD CONSTRAINT messages_contact_wa_id_check CHECK (length(contact_wa_id) BETWEEN 1 AND 135);
+
+-- Which contact a BSUID belongs to, per bot: the key the contact was first seen with (its phone number when Meta sent one,
+-- else the BSUID itself), so a user is one contact whether a message names their number, their BSUID or both.
+CREATE TABLE contact_identities (
+    bot_id      bigint      NOT NULL,
+    bsuid       text        NOT NULL CHECK (length(bsuid) BETWEEN 1 AND 135),
+    wa_id       text        NOT NULL CHECK (length(wa_id) BETWEEN 1 AND 135),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (bot_id, bsuid)
+);
+
+-- What existed before the cursor was consumed the old way: start every contact after its newest inbound message, so a
+-- database with history is not re-processed.
+UPDATE contacts c SET inbound_cursor = coalesce((
+    SELECT max(m.id) FROM messages m
+    WHERE m.bot_id = c.bot_id AND m.contact_wa_id = c.wa_id AND m.direction = 'inbound'), 0);
 
 -- Executions are fenced too: a step's UPDATE is conditional on the version it read.
 ALTER TABLE flow_executions
@@ -25,7 +45,9 @@ ALTER TABLE flow_executions
 -- id of the reply button or list row it chose (what a wait-for-reply stores) and the sender's WhatsApp profile name.
 ALTER TABLE messages
     ADD COLUMN reply_id text CHECK (length(reply_id) <= 256),
-    ADD COLUMN profile_name text CHECK (length(profile_name) <= 256);
+    ADD COLUMN profile_name text CHECK (length(profile_name) <= 256),
+    ADD COLUMN from_user_id text CHECK (length(from_user_id) <= 135),
+    ADD COLUMN username text CHECK (length(username) <= 128);
 
 -- The consumer reads "this contact's inbound messages after the cursor, in order".
 CREATE INDEX messages_contact_inbound_idx ON messages (bot_id, contact_wa_id, id) WHERE direction = 'inbound';
