@@ -12,11 +12,11 @@ public interface IWhatsAppSendPacer
     ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes a slot only if it starts no later than <paramref name="notAfter"/> (null: any slot) and waits for it:
-    /// null when the caller may send now; otherwise nothing was reserved and the answer is the earliest time a slot
-    /// could have started.
+    /// Reserves a slot only if it starts no later than <paramref name="notAfter"/> (null: any slot), without waiting for
+    /// it: granted, the caller sends at <see cref="PacingSlot.At"/> (it may do its bookkeeping meanwhile); refused,
+    /// nothing was reserved and <see cref="PacingSlot.At"/> is the earliest time a slot could have started.
     /// </summary>
-    ValueTask<DateTimeOffset?> TryWaitForSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken);
+    ValueTask<PacingSlot> TryReserveSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken);
 
     /// <summary>Meta answered "too many messages" (130429, 80007, 4): hold every sender of the number back for <paramref name="pause"/>.</summary>
     ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken);
@@ -35,34 +35,18 @@ public sealed class GrainSendPacer(IGrainFactory grains, TimeProvider time) : IW
         }
     }
 
-    public async ValueTask<DateTimeOffset?> TryWaitForSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken)
+    public async ValueTask<PacingSlot> TryReserveSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken)
     {
-        if (notAfter is null)
-        {
-            await WaitForSlotAsync(phoneNumberId, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
         var now = time.GetUtcNow();
-        var maxWait = notAfter.Value - now;
+        var maxWait = notAfter is { } deadline ? deadline - now : TimeSpan.MaxValue;
         if (maxWait < TimeSpan.Zero)
         {
             // The deadline passed while the send waited (behind the contact's earlier sends): its caller has given up.
-            return now;
+            return new PacingSlot(false, now);
         }
 
         var slot = await grains.GetGrain<IPhoneNumberRateLimiterGrain>(phoneNumberId).TryAcquireAsync(maxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (!slot.Granted)
-        {
-            return now + slot.Delay;
-        }
-
-        if (slot.Delay > TimeSpan.Zero)
-        {
-            await Task.Delay(slot.Delay, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return null;
+        return new PacingSlot(slot.Granted, now + slot.Delay);
     }
 
     public async ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken) =>
@@ -76,8 +60,11 @@ public sealed class UnpacedSends : IWhatsAppSendPacer
 
     public ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public ValueTask<DateTimeOffset?> TryWaitForSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<DateTimeOffset?>(null);
+    public ValueTask<PacingSlot> TryReserveSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new PacingSlot(true, DateTimeOffset.MinValue));
 
     public ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
+
+/// <summary>A pacing slot: <see cref="Granted"/> to send at <see cref="At"/>, or refused with the earliest possible <see cref="At"/>.</summary>
+public readonly record struct PacingSlot(bool Granted, DateTimeOffset At);

@@ -71,26 +71,32 @@ public sealed class OutboundSender(
                 GraphMessageBodies.Build(message), send.ExecutionId), cancellationToken).ConfigureAwait(false);
         }
 
-        DateTimeOffset? refusedUntil;
+        PacingSlot slot;
         try
         {
-            refusedUntil = await pacer.TryWaitForSlotAsync(credentials!.PhoneNumberId, send.NotAfter, cancellationToken).ConfigureAwait(false);
+            slot = await pacer.TryReserveSlotAsync(credentials!.PhoneNumberId, send.NotAfter, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The rate limiter could not be asked: nothing attempted, the row stays queued; like a refused slot, soon.
             logger.LogWarning(e, "Send {ClientMessageId} of bot {BotId}: no pacing slot (the rate limiter failed); not attempted", id, send.BotId);
-            refusedUntil = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            slot = new PacingSlot(false, time.GetUtcNow() + TimeSpan.FromSeconds(1));
         }
 
-        if (refusedUntil is { } retryAt)
+        if (!slot.Granted)
         {
-            return new OutboundResult.Throttled(id, retryAt);
+            return new OutboundResult.Throttled(id, slot.At);
         }
 
+        // Marked sending while the slot approaches, so the bookkeeping's latency does not shift the departure.
         if (!await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false))
         {
             return await ReadBackAsync(send, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (slot.At - time.GetUtcNow() is { Ticks: > 0 } wait)
+        {
+            await Task.Delay(wait, time, CancellationToken.None).ConfigureAwait(false);
         }
 
         // From here the row says "sending": the outcome is recorded whatever the caller does.

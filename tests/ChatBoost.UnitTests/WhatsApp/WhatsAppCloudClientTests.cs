@@ -334,10 +334,10 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask<DateTimeOffset?> TryWaitForSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken)
+        public ValueTask<PacingSlot> TryReserveSlotAsync(string phoneNumberId, DateTimeOffset? notAfter, CancellationToken cancellationToken)
         {
             _slots.AddOrUpdate(phoneNumberId, 1, (_, n) => n + 1);
-            return ValueTask.FromResult<DateTimeOffset?>(null);
+            return ValueTask.FromResult(new PacingSlot(true, DateTimeOffset.MinValue));
         }
 
         public ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken)
