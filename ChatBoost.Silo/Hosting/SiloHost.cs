@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
@@ -27,11 +28,13 @@ public static class SiloHost
         builder.Configuration.AddChatBoostEnvironmentVariables();
         settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var endpoints = SiloEndpointSettings.Load(builder.Configuration);
+        var defaultCredentials = WhatsAppDefaultCredentialsPolicy.Load(builder.Configuration, builder.Environment.IsProduction());
 
         ConfigureLogging(builder, settings.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         AddChatBoostServices(builder.Services, settings);
         builder.Services.AddChatBoostWhatsApp(builder.Configuration);
+        builder.Services.AddChatBoostBots(defaultCredentials);
 
         var connectionString = settings.DatabaseConnectionString;
         var redisConfiguration = settings.RedisConfiguration;
