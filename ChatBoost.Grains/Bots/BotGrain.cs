@@ -31,6 +31,7 @@ public sealed class BotGrain(
     public const string DefaultFlowField = "default_flow_id";
 
     private readonly BotProjection _projection = new(database, secrets);
+    private readonly PhoneNumberClaimCheck _claims = new(phoneNumbers);
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -265,9 +266,8 @@ public sealed class BotGrain(
     }
 
     /// <summary>
-    /// Before a number is claimed: not the platform's own number (409), and Meta confirms that the access token the bot
-    /// would send with reaches it (<see cref="PhoneNumberClaimRules"/>; 422 otherwise, 503 when Meta cannot be asked).
-    /// A refusal restores the previous state. The grain is not reentrant, so the state cannot change during the call.
+    /// Before a number is claimed, the <see cref="PhoneNumberClaimCheck"/> when <see cref="PhoneNumberClaimRules.NeedsProof"/>
+    /// says so. A refusal restores the previous state. The grain is not reentrant, so the state cannot change meanwhile.
     /// </summary>
     private async Task<CommandResult<BotView>?> ProvePhoneNumberAsync(BotState backup, bool accessTokenChanged)
     {
@@ -278,22 +278,15 @@ public sealed class BotGrain(
             return null;
         }
 
-        var number = S.PhoneNumberId!;
-        var platformNumber = Blank(defaults.PhoneNumberId);
-        string? refusal = PhoneNumberClaimRules.RefuseBeforeProbe(number, platformNumber, token);
-        var status = platformNumber is not null && number == platformNumber.Trim() ? CommandStatus.Conflict : CommandStatus.Invalid;
-        if (refusal is null)
+        PhoneNumberClaimRefusal? refusal;
+        try
         {
-            try
-            {
-                var outcome = await phoneNumbers.ProbeAsync(number, token!, Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion);
-                refusal = PhoneNumberClaimRules.Explain(number, outcome);
-            }
-            catch
-            {
-                state.State = backup;
-                throw;
-            }
+            refusal = await _claims.CheckAsync(S.PhoneNumberId!, token, Blank(defaults.PhoneNumberId), Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion);
+        }
+        catch
+        {
+            state.State = backup;
+            throw;
         }
 
         if (refusal is null)
@@ -301,9 +294,9 @@ public sealed class BotGrain(
             return null;
         }
 
-        logger.LogWarning("Bot {BotId} (organization {OrganizationId}): claim of phone number id {PhoneNumberId} refused: {Reason}", Id, S.OrganizationId, number, refusal);
+        logger.LogWarning("Bot {BotId} (organization {OrganizationId}): claim of phone number id {PhoneNumberId} refused: {Reason}", Id, S.OrganizationId, S.PhoneNumberId, refusal.Detail);
         state.State = backup;
-        return CommandResult.Fail<BotView>(status, refusal, PhoneNumberClaimRules.Field);
+        return CommandResult.Fail<BotView>(refusal.Status, refusal.Detail, PhoneNumberClaimRules.Field);
     }
 
     private WhatsAppDefaults Defaults() => configuration.GetSection(WhatsAppDefaults.Section).Get<WhatsAppDefaults>() ?? new WhatsAppDefaults();

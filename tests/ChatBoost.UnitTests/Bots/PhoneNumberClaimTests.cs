@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ChatBoost.Grains.Bots;
+using ChatBoost.Grains.Interfaces;
 
 namespace ChatBoost.UnitTests.Bots;
 
@@ -47,4 +48,38 @@ public class PhoneNumberClaimTests
     [InlineData(200, "<html>")]
     public void ServerFailuresAndRateLimitsAreNoVerdict(int status, string body) =>
         Assert.Null(GraphPhoneNumberProbe.Classify((HttpStatusCode)status, Encoding.UTF8.GetBytes(body), "123"));
+
+    [Fact]
+    public async Task TheCheckAsksMetaOnlyWhenNothingElseRefuses_AndRefusesWhatMetaDoesNotConfirm()
+    {
+        var probe = new ScriptedProbe();
+        var check = new PhoneNumberClaimCheck(probe);
+
+        Assert.Equal(CommandStatus.Conflict, (await check.CheckAsync("555", "token", "555", "v22.0"))!.Status);
+        Assert.Equal(CommandStatus.Invalid, (await check.CheckAsync("556", null, "555", "v22.0"))!.Status);
+        Assert.Empty(probe.Asked);
+
+        probe.Answer = PhoneNumberProbeOutcome.NotReached;
+        var refused = await check.CheckAsync("556", "token", "555", "v22.0");
+        Assert.Equal(CommandStatus.Invalid, refused!.Status);
+        Assert.Contains("subcode 33", refused.Detail, StringComparison.Ordinal);
+        probe.Answer = PhoneNumberProbeOutcome.TokenRejected;
+        Assert.Contains("190", (await check.CheckAsync("556", "token", null, "v22.0"))!.Detail, StringComparison.Ordinal);
+        probe.Answer = PhoneNumberProbeOutcome.Reached;
+        Assert.Null(await check.CheckAsync("556", "token", null, "v22.0"));
+        Assert.Equal(["556 token v22.0", "556 token v22.0", "556 token v22.0"], probe.Asked);
+    }
+
+    private sealed class ScriptedProbe : IPhoneNumberProbe
+    {
+        public PhoneNumberProbeOutcome Answer { get; set; } = PhoneNumberProbeOutcome.Reached;
+
+        public List<string> Asked { get; } = [];
+
+        public Task<PhoneNumberProbeOutcome> ProbeAsync(string phoneNumberId, string accessToken, string apiVersion, CancellationToken cancellationToken = default)
+        {
+            Asked.Add($"{phoneNumberId} {accessToken} {apiVersion}");
+            return Task.FromResult(Answer);
+        }
+    }
 }
