@@ -107,7 +107,8 @@ start_extra_services() {
     [ -f "$fake_dir/ChatBoost.FakeGraphApi.dll" ] || cb_die "missing $fake_dir/ChatBoost.FakeGraphApi.dll after build"
     if [ -f "$LOG_DIR/fake-graph.log" ]; then mv -f "$LOG_DIR/fake-graph.log" "$LOG_DIR/fake-graph.log.1"; fi
     cb_log "starting the fake Graph API on 127.0.0.1:$FAKE_GRAPH_PORT (sandbox: WHATSAPP_ACCESS_TOKEN is not set)"
-    (cd "$fake_dir" && FAKE_GRAPH_TOKENS=sandbox-token \
+    # Any phone number id is "reached" by sandbox-token, so a bot saved with a number passes the ownership check.
+    (cd "$fake_dir" && FAKE_GRAPH_TOKENS=sandbox-token FAKE_GRAPH_ANY_PHONE_NUMBER=true \
         FAKE_GRAPH_WEBHOOK_URL="http://127.0.0.1:$API_PORT/whatsapp/webhook" FAKE_GRAPH_APP_SECRET="$WHATSAPP_APP_SECRET" \
         exec setsid dotnet ChatBoost.FakeGraphApi.dll --urls "http://127.0.0.1:$FAKE_GRAPH_PORT") \
         >"$LOG_DIR/fake-graph.log" 2>&1 </dev/null &

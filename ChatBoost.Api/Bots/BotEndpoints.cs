@@ -26,8 +26,10 @@ public static class BotEndpoints
                 "organization_id is optional: without it the bot belongs to the caller's personal organization. WhatsApp secrets " +
                 "(whatsapp_access_token, whatsapp_app_secret, whatsapp_webhook_verify_token) are encrypted at rest and never returned: " +
                 "responses show has_… and, for secrets of 12 characters or more, the last four characters. A whatsapp_phone_number_id " +
-                "belongs to at most one live bot (409 otherwise). Fields left empty fall back to the WHATSAPP_* environment defaults " +
-                "when the bot sends or receives messages. default_flow_id must be null or absent here (a new bot has no flows; 422 " +
+                "belongs to at most one live bot (409 otherwise) and is accepted only when Meta confirms, on GET /{version}/{phone_number_id} " +
+                "with the bot's access token, that the token reaches it (422 otherwise, 503 when Meta cannot be asked); the platform's " +
+                "own WHATSAPP_PHONE_NUMBER_ID is refused (409). The operator's WHATSAPP_* access token, phone number id and business " +
+                "account serve a bot without its own only when WHATSAPP_DEFAULT_CREDENTIALS allows its organization. default_flow_id must be null or absent here (a new bot has no flows; 422 " +
                 "otherwise): set it with PUT once a flow is published.");
 
         bots.MapGet("/", async (HttpContext http, IClusterClient cluster) =>
@@ -59,6 +61,7 @@ public static class BotEndpoints
             .WithDescription(
                 "Absent fields are unchanged. For description, whatsapp_phone_number_id, whatsapp_business_account_id and the three " +
                 "secrets, null clears the value and a string replaces it. Changing or clearing the phone number id releases the old one. " +
+                "A new phone number id, or a new access token for the kept one, is confirmed with Meta as on create (409/422/503). " +
                 "default_flow_id is the flow a contact's message starts when no execution is running for that contact (its latest " +
                 "published version): it must be a live flow of this bot with a published version (422 otherwise), and null clears it. " +
                 "If that flow is deleted later, the bot still shows its id but it no longer starts anything.");

@@ -11,9 +11,11 @@ using Microsoft.Extensions.Caching.Memory;
 namespace ChatBoost.Api.WhatsApp;
 
 /// <summary>
-/// <c>GET|POST /whatsapp/webhook</c>: Meta's subscription check and its signed deliveries. Public by design (Meta
-/// cannot authenticate with our tokens); the signature is the authentication, checked on the raw bytes before any
-/// parsing, grain call or storage.
+/// <c>GET|POST /whatsapp/webhook</c> (the platform's Meta app) and <c>GET|POST /whatsapp/webhook/{bot_id}</c> (the
+/// callback URL a tenant enters in its own Meta app): Meta's subscription check and its signed deliveries. Public by
+/// design (Meta cannot authenticate with our tokens); the signature is the authentication, checked on the raw bytes
+/// before any parsing, grain call or storage, and it authenticates each change separately: a change is ingested only
+/// when the body verifies with the effective app secret of the bot that owns the change's phone number id.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -35,19 +37,51 @@ public static class WebhookEndpoints
     public static IEndpointRouteBuilder MapWhatsAppWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Path).AllowAnonymous().WithTags("WhatsApp webhook");
-        group.MapGet("", VerifyAsync)
-            .WithSummary("Meta's subscription check: echoes hub.challenge when hub.verify_token is known.");
+        group.MapGet("", VerifyPlatformAsync)
+            .WithSummary("Meta's subscription check for the platform's app: echoes hub.challenge when hub.verify_token is WHATSAPP_WEBHOOK_VERIFY_TOKEN.");
+        group.MapGet("/{bot_id:long}", VerifyBotAsync)
+            .WithSummary("Meta's subscription check for a bot's own app: echoes hub.challenge when hub.verify_token is that bot's whatsapp_webhook_verify_token.")
+            .WithDescription("Enter https://<host>/whatsapp/webhook/{bot_id} as the callback URL and the bot's verify token in Meta's console. "
+                + "Another bot's token, the environment's token, an unknown or deleted bot: 403, the same answer for each.");
         group.MapPost("", ReceiveAsync)
-            .WithSummary("A signed delivery from Meta (X-Hub-Signature-256): inbound messages and statuses.");
+            .WithSummary("A signed delivery from Meta (X-Hub-Signature-256): inbound messages and statuses.")
+            .WithDescription(ReceiveDescription);
+        group.MapPost("/{bot_id:long}", ReceiveAsync)
+            .WithSummary("The same signed delivery at a bot's own callback URL (the path does not choose what is ingested: the signature does).")
+            .WithDescription(ReceiveDescription);
         return app;
     }
 
-    private static async Task<IResult> VerifyAsync(
-        HttpContext context,
+    private const string ReceiveDescription =
+        "Each change (entry[].changes[]) is ingested only when the body's signature verifies with the app secret of the bot "
+        + "that owns its metadata.phone_number_id (the bot's own, or WHATSAPP_APP_SECRET for a bot without one). A body no "
+        + "candidate secret verifies: 401. A verified body answers 200; its changes for numbers the signer does not own are "
+        + "dropped and logged, and the counts (received, duplicates, statuses) cover only what was ingested, so the answer "
+        + "is the same whether such a number is unknown or another tenant's.";
+
+    /// <summary>The platform's callback: only the environment's verify token passes (no bot's token does).</summary>
+    private static IResult VerifyPlatformAsync(
         [FromQuery(Name = "hub.mode")] string? mode,
         [FromQuery(Name = "hub.verify_token")] string? verifyToken,
         [FromQuery(Name = "hub.challenge")] string? challenge,
-        WhatsAppWebhookSettings settings,
+        WhatsAppWebhookSettings settings)
+    {
+        if (mode != "subscribe" || string.IsNullOrEmpty(verifyToken))
+        {
+            return Problems.Forbidden("The verification request is not valid.");
+        }
+
+        var known = settings.VerifyToken is { } expected && FixedTimeEquals(expected, verifyToken);
+        return known ? Challenge(challenge) : Problems.Forbidden("The verify token is not valid.");
+    }
+
+    /// <summary>A bot's own callback: only that bot's own verify token passes.</summary>
+    private static async Task<IResult> VerifyBotAsync(
+        HttpContext context,
+        [FromRoute(Name = "bot_id")] long botId,
+        [FromQuery(Name = "hub.mode")] string? mode,
+        [FromQuery(Name = "hub.verify_token")] string? verifyToken,
+        [FromQuery(Name = "hub.challenge")] string? challenge,
         IClusterClient cluster,
         ILoggerFactory loggers)
     {
@@ -56,29 +90,24 @@ public static class WebhookEndpoints
             return Problems.Forbidden("The verification request is not valid.");
         }
 
-        var known = settings.VerifyToken is { } expected && FixedTimeEquals(expected, verifyToken);
-        if (!known)
+        bool known;
+        try
         {
-            try
-            {
-                known = await cluster.GetGrain<IWhatsAppDirectoryGrain>(0).IsWebhookVerifyTokenAsync(verifyToken).WaitAsync(GrainCallTimeout);
-            }
-            catch (Exception e)
-            {
-                loggers.CreateLogger(typeof(WebhookEndpoints)).LogWarning(e, "Webhook verification: the verify token could not be checked");
-                return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
-            }
+            known = await cluster.GetGrain<IWhatsAppDirectoryGrain>(0).IsBotWebhookVerifyTokenAsync(botId, verifyToken).WaitAsync(GrainCallTimeout);
+        }
+        catch (Exception e)
+        {
+            loggers.CreateLogger(typeof(WebhookEndpoints)).LogWarning(e, "Webhook verification: the verify token could not be checked");
+            return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
         }
 
-        if (!known)
-        {
-            return Problems.Forbidden("The verify token is not valid.");
-        }
-
-        return string.IsNullOrEmpty(challenge)
-            ? Problems.BadRequest("hub.challenge is missing.")
-            : TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
+        // The same 403 for an unknown bot and a wrong token: the path does not reveal which bots exist.
+        return known ? Challenge(challenge) : Problems.Forbidden("The verify token is not valid.");
     }
+
+    private static IResult Challenge(string? challenge) => string.IsNullOrEmpty(challenge)
+        ? Problems.BadRequest("hub.challenge is missing.")
+        : TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext context,
@@ -103,10 +132,10 @@ public static class WebhookEndpoints
             return Problems.Unauthorized("X-Hub-Signature-256 is missing or malformed.");
         }
 
-        bool verified;
+        string[]? authenticated;
         try
         {
-            verified = await VerifySignatureAsync(body, signature, settings, secrets, cluster);
+            authenticated = await AuthenticateChangesAsync(body, signature, settings, secrets, cluster);
         }
         catch (Exception e)
         {
@@ -114,7 +143,7 @@ public static class WebhookEndpoints
             return Problems.ServiceUnavailable(context, "The webhook could not be processed right now; retry later.");
         }
 
-        if (!verified)
+        if (authenticated is null)
         {
             return Problems.Unauthorized("The signature does not match the body.");
         }
@@ -122,7 +151,7 @@ public static class WebhookEndpoints
         WebhookIngestResult result;
         try
         {
-            result = await cluster.GetGrain<IWebhookIngressGrain>(0).IngestAsync(body).WaitAsync(GrainCallTimeout);
+            result = await cluster.GetGrain<IWebhookIngressGrain>(0).IngestAsync(body, authenticated).WaitAsync(GrainCallTimeout);
         }
         catch (Exception e)
         {
@@ -139,32 +168,36 @@ public static class WebhookEndpoints
         return TypedResults.Ok(new WebhookAck(result.Received, result.Duplicates, result.Statuses));
     }
 
-    /// <summary>The environment's app secret first, then the app secret of each bot the body names.</summary>
-    private static async Task<bool> VerifySignatureAsync(
+    /// <summary>
+    /// The phone number ids of the body whose owning bot's effective app secret verifies the signature: the bot's own
+    /// secret when it has one, else <c>WHATSAPP_APP_SECRET</c> (also for a number no bot owns, whose changes the ingress
+    /// then drops as unknown). Null when no candidate secret verifies the body at all (401). A body that is not JSON
+    /// is verified only by the environment's secret; it then reaches the parser, which answers 400.
+    /// </summary>
+    private static async Task<string[]?> AuthenticateChangesAsync(
         byte[] body, string signature, WhatsAppWebhookSettings settings, WebhookSecretCache secrets, IClusterClient cluster)
     {
-        if (settings.AppSecret is { } appSecret && WebhookSignature.IsValid(body, signature, appSecret))
-        {
-            return true;
-        }
-
+        var verifiedByPlatform = settings.AppSecret is { } appSecret && WebhookSignature.IsValid(body, signature, appSecret);
         var phoneNumberIds = PeekPhoneNumberIds(body);
         if (phoneNumberIds is null)
         {
-            return false; // not JSON: nothing is verified yet, so this is a 401, not a 400
+            return verifiedByPlatform ? [] : null; // not JSON and unverified: a 401, not a 400
         }
 
+        var authenticated = new List<string>(phoneNumberIds.Count);
+        var verifiedByBot = false;
         foreach (var phoneNumberId in phoneNumberIds)
         {
-            var secret = await secrets.GetAsync(phoneNumberId, id =>
+            var ownSecret = await secrets.GetAsync(phoneNumberId, id =>
                 cluster.GetGrain<IWhatsAppDirectoryGrain>(0).GetWebhookSecretAsync(id).WaitAsync(GrainCallTimeout));
-            if (secret is not null && WebhookSignature.IsValid(body, signature, secret))
+            if (ownSecret is null ? verifiedByPlatform : WebhookSignature.IsValid(body, signature, ownSecret))
             {
-                return true;
+                authenticated.Add(phoneNumberId);
+                verifiedByBot |= ownSecret is not null;
             }
         }
 
-        return false;
+        return verifiedByPlatform || verifiedByBot ? [.. authenticated] : null;
     }
 
     /// <summary>

@@ -43,6 +43,7 @@ public static class EnvironmentVariables
         ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "WhatsApp:WebhookVerifyToken",
         ["WHATSAPP_APP_SECRET"] = "WhatsApp:AppSecret",
         ["WHATSAPP_API_VERSION"] = "WhatsApp:ApiVersion",
+        ["WHATSAPP_DEFAULT_CREDENTIALS"] = "WhatsApp:DefaultCredentials",
         ["WHATSAPP_API_BASE_URL"] = "WhatsApp:ApiBaseUrl",
         ["WHATSAPP_RATE_PER_SECOND"] = "WhatsApp:RatePerSecond",
         ["FLOW_EXECUTION_TIMEOUT"] = "Flows:ExecutionTimeoutSeconds",

@@ -8,11 +8,12 @@ namespace ChatBoost.Grains.Interfaces.WhatsApp;
 public interface IWhatsAppDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// True when a live bot has this webhook verify token. The grain compares SHA-256 digests (the table stores only
+    /// True when the live bot <paramref name="botId"/> has this webhook verify token of its own (another bot's token, or
+    /// the environment's, never passes). The grain compares SHA-256 digests (the table stores only
     /// <c>whatsapp_webhook_verify_token_sha256</c>), so the stored token is never read back or compared in plain text.
     /// </summary>
-    [Alias("IsWebhookVerifyToken")]
-    Task<bool> IsWebhookVerifyTokenAsync(string verifyToken);
+    [Alias("IsBotWebhookVerifyToken")]
+    Task<bool> IsBotWebhookVerifyTokenAsync(long botId, string verifyToken);
 
     /// <summary>
     /// The decrypted app secret of the live bot that owns <paramref name="phoneNumberId"/>, or null (no such bot, or

@@ -1,3 +1,4 @@
+using ChatBoost.Configuration;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Bots;
@@ -16,6 +17,8 @@ public sealed class BotGrain(
     Database database,
     ISecretProtector secrets,
     IConfiguration configuration,
+    WhatsAppDefaultCredentialsPolicy defaultCredentials,
+    IPhoneNumberProbe phoneNumbers,
     TimeProvider time,
     ILogger<BotGrain> logger) : Grain, IBotGrain, IBotCredentialsGrain
 {
@@ -28,6 +31,7 @@ public sealed class BotGrain(
     public const string DefaultFlowField = "default_flow_id";
 
     private readonly BotProjection _projection = new(database, secrets);
+    private readonly PhoneNumberClaimCheck _claims = new(phoneNumbers);
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -77,7 +81,7 @@ public sealed class BotGrain(
         S.WebhookVerifyToken = Apply(null, command.WhatsappWebhookVerifyToken);
         S.CreatedBy = command.ActorUserId;
         S.CreatedAt = time.GetUtcNow();
-        if (await ClaimAndSaveAsync(backup) is { } refused)
+        if ((await ProvePhoneNumberAsync(backup, command.WhatsappAccessToken is not null) ?? await ClaimAndSaveAsync(backup)) is { } refused)
         {
             return refused;
         }
@@ -136,7 +140,9 @@ public sealed class BotGrain(
         }
 
         S.UpdatedAt = time.GetUtcNow();
-        return await ClaimAndSaveAsync(backup) ?? CommandResult.Ok(ToView());
+        return await ProvePhoneNumberAsync(backup, command.WhatsappAccessToken is not null)
+            ?? await ClaimAndSaveAsync(backup)
+            ?? CommandResult.Ok(ToView());
     }
 
     public async Task<CommandResult<bool>> DeleteAsync(long actorUserId)
@@ -201,13 +207,16 @@ public sealed class BotGrain(
             return Task.FromResult<BotCredentials?>(null);
         }
 
-        var defaults = configuration.GetSection(WhatsAppDefaults.Section).Get<WhatsAppDefaults>() ?? new WhatsAppDefaults();
+        // The operator's number, token and business account serve only organizations WHATSAPP_DEFAULT_CREDENTIALS allows;
+        // the app secret is not spending anything (it verifies what Meta signs with the operator's app), so it stays.
+        var defaults = Defaults();
+        var operatorAccount = defaultCredentials.Allows(S.OrganizationId);
         return Task.FromResult<BotCredentials?>(new BotCredentials(
             Id,
             S.IsWhatsappEnabled,
-            S.PhoneNumberId ?? Blank(defaults.PhoneNumberId),
-            S.BusinessAccountId ?? Blank(defaults.BusinessAccountId),
-            Reveal(S.AccessToken) ?? Blank(defaults.AccessToken),
+            S.PhoneNumberId ?? (operatorAccount ? Blank(defaults.PhoneNumberId) : null),
+            S.BusinessAccountId ?? (operatorAccount ? Blank(defaults.BusinessAccountId) : null),
+            EffectiveAccessToken(defaults),
             Reveal(S.AppSecret) ?? Blank(defaults.AppSecret),
             Reveal(S.WebhookVerifyToken) ?? Blank(defaults.WebhookVerifyToken),
             Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion,
@@ -255,6 +264,46 @@ public sealed class BotGrain(
             Id, S.OrganizationId, S.CredentialsInvalidReason);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Before a number is claimed, the <see cref="PhoneNumberClaimCheck"/> when <see cref="PhoneNumberClaimRules.NeedsProof"/>
+    /// says so. A refusal restores the previous state. The grain is not reentrant, so the state cannot change meanwhile.
+    /// </summary>
+    private async Task<CommandResult<BotView>?> ProvePhoneNumberAsync(BotState backup, bool accessTokenChanged)
+    {
+        var defaults = Defaults();
+        var token = EffectiveAccessToken(defaults);
+        if (S.DeletedAt is not null || !PhoneNumberClaimRules.NeedsProof(backup.PhoneNumberId, S.PhoneNumberId, accessTokenChanged, token))
+        {
+            return null;
+        }
+
+        PhoneNumberClaimRefusal? refusal;
+        try
+        {
+            refusal = await _claims.CheckAsync(S.PhoneNumberId!, token, Blank(defaults.PhoneNumberId), Blank(defaults.ApiVersion) ?? WhatsAppDefaults.DefaultApiVersion);
+        }
+        catch
+        {
+            state.State = backup;
+            throw;
+        }
+
+        if (refusal is null)
+        {
+            return null;
+        }
+
+        logger.LogWarning("Bot {BotId} (organization {OrganizationId}): claim of phone number id {PhoneNumberId} refused: {Reason}", Id, S.OrganizationId, S.PhoneNumberId, refusal.Detail);
+        state.State = backup;
+        return CommandResult.Fail<BotView>(refusal.Status, refusal.Detail, PhoneNumberClaimRules.Field);
+    }
+
+    private WhatsAppDefaults Defaults() => configuration.GetSection(WhatsAppDefaults.Section).Get<WhatsAppDefaults>() ?? new WhatsAppDefaults();
+
+    /// <summary>The bot's own token, else the operator's when WHATSAPP_DEFAULT_CREDENTIALS allows this organization.</summary>
+    private string? EffectiveAccessToken(WhatsAppDefaults defaults) =>
+        Reveal(S.AccessToken) ?? (defaultCredentials.Allows(S.OrganizationId) ? Blank(defaults.AccessToken) : null);
 
     /// <summary>
     /// Claims the phone number id (the projection row, under the partial unique index) before writing the state,

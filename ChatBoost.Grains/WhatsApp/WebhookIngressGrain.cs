@@ -8,7 +8,7 @@ namespace ChatBoost.Grains.WhatsApp;
 
 /// <inheritdoc cref="IWebhookIngressGrain"/>
 /// <remarks>
-/// Messages go to the contact grain keyed by (bot, sender): different senders concurrently, one sender's messages in
+/// Only changes of authenticated numbers are ingested (see <see cref="IWebhookIngressGrain"/>). Messages go to the contact grain keyed by (bot, sender): different senders concurrently, one sender's messages in
 /// payload order. Statuses are applied directly with <see cref="MessageStatusWriter"/> (one idempotent, monotonic
 /// statement each). An unknown phone number or a status for an unknown message is logged and skipped, never an error:
 /// Meta would retry it for days and it can never succeed.
@@ -20,9 +20,11 @@ public sealed class WebhookIngressGrain(
     MessageStatusWriter statuses,
     ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain
 {
-    public async Task<WebhookIngestResult> IngestAsync(byte[] body)
+    public async Task<WebhookIngestResult> IngestAsync(byte[] body, string[] authenticatedPhoneNumberIds)
     {
         ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(authenticatedPhoneNumberIds);
+        var authenticated = new HashSet<string>(authenticatedPhoneNumberIds, StringComparer.Ordinal);
         var parsed = WebhookPayloadParser.Parse(body);
         if (!parsed.IsValid)
         {
@@ -38,7 +40,18 @@ public sealed class WebhookIngressGrain(
                 continue;
             }
 
-            if (await numbers.FindAsync(batch.PhoneNumberId) is { } bot)
+            if (!authenticated.Contains(batch.PhoneNumberId))
+            {
+                // Signed, but not by the app secret of this number's bot: a forgery by another tenant (or a stray
+                // change). Dropped exactly like an unknown number, so the answer tells the signer nothing.
+                skipped += batch.Messages.Count + batch.Statuses.Count;
+                logger.LogWarning(
+                    "Webhook change for phone number id {PhoneNumberId} is not signed with the app secret of the bot that owns it: {Messages} messages and {Statuses} statuses dropped",
+                    Truncate(batch.PhoneNumberId),
+                    batch.Messages.Count,
+                    batch.Statuses.Count);
+            }
+            else if (await numbers.FindAsync(batch.PhoneNumberId) is { } bot)
             {
                 work.Add((bot, batch));
             }

@@ -13,9 +13,9 @@ namespace ChatBoost.Grains.WhatsApp;
 [Reentrant]
 public sealed class WhatsAppDirectoryGrain(Database database, WhatsAppNumberDirectory numbers) : Grain, IWhatsAppDirectoryGrain
 {
-    public async Task<bool> IsWebhookVerifyTokenAsync(string verifyToken)
+    public async Task<bool> IsBotWebhookVerifyTokenAsync(long botId, string verifyToken)
     {
-        if (string.IsNullOrEmpty(verifyToken))
+        if (botId <= 0 || string.IsNullOrEmpty(verifyToken))
         {
             return false;
         }
@@ -27,9 +27,9 @@ public sealed class WhatsAppDirectoryGrain(Database database, WhatsAppNumberDire
         return await connection.ExecuteScalarAsync<bool>(
             """
             SELECT EXISTS (SELECT 1 FROM bots
-                           WHERE whatsapp_webhook_verify_token_sha256 = @Digest AND deleted_at IS NULL)
+                           WHERE id = @BotId AND whatsapp_webhook_verify_token_sha256 = @Digest AND deleted_at IS NULL)
             """,
-            new { Digest = digest });
+            new { BotId = botId, Digest = digest });
     }
 
     public async Task<string?> GetWebhookSecretAsync(string phoneNumberId)

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
@@ -30,10 +31,11 @@ public static class SiloHost
         builder.Configuration.AddChatBoostEnvironmentVariables();
         settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var endpoints = SiloEndpointSettings.Load(builder.Configuration);
+        var defaultCredentials = WhatsAppDefaultCredentialsPolicy.Load(builder.Configuration, builder.Environment.IsProduction());
 
         ConfigureLogging(builder, settings.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        AddChatBoostServices(builder.Services, settings, builder.Configuration);
+        AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials);
 
         var connectionString = settings.DatabaseConnectionString;
         var redisConfiguration = settings.RedisConfiguration;
@@ -84,7 +86,8 @@ public static class SiloHost
     /// The services grains depend on: the one registration path, shared with the grain tests' silo (a grain test checks
     /// that every grain's constructor can be satisfied from it).
     /// </summary>
-    public static void AddChatBoostServices(IServiceCollection services, ChatBoostSettings settings, IConfiguration configuration)
+    public static void AddChatBoostServices(
+        IServiceCollection services, ChatBoostSettings settings, IConfiguration configuration, WhatsAppDefaultCredentialsPolicy? defaultCredentials = null)
     {
         // Orleans' ADO.NET providers find the driver by its invariant name.
         DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
@@ -100,6 +103,7 @@ public static class SiloHost
         services.AddChatBoostWhatsApp(configuration);
         services.AddChatBoostOutbound(configuration);
         services.AddChatBoostContactEvents();
+        services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

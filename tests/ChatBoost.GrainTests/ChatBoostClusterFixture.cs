@@ -1,4 +1,5 @@
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Bots;
 using ChatBoost.Silo.Hosting;
 using ChatBoost.Silo.Migrations;
 using ChatBoost.Testing;
@@ -51,6 +52,8 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
             SiloHost.ConfigurePersistence(silo, settings.DatabaseConnectionString);
             SiloHost.AddChatBoostServices(silo.Services, settings, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            // No Graph API here: the phone-number proof answers "reached" (the real probe is registered, and replaced).
+            silo.Services.AddSingleton<IPhoneNumberProbe, EveryNumberReachedProbe>();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -125,4 +128,11 @@ public sealed class ManualClock : TimeProvider
 public sealed class ChatBoostClusterCollection : ICollectionFixture<ChatBoostClusterFixture>
 {
     public const string Name = "ChatBoost cluster";
+}
+
+/// <summary>The grain tests' Graph API: every token reaches every number (the end-to-end tests prove the refusals).</summary>
+public sealed class EveryNumberReachedProbe : IPhoneNumberProbe
+{
+    public Task<PhoneNumberProbeOutcome> ProbeAsync(string phoneNumberId, string accessToken, string apiVersion, CancellationToken cancellationToken = default) =>
+        Task.FromResult(PhoneNumberProbeOutcome.Reached);
 }

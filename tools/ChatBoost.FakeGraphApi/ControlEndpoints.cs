@@ -20,6 +20,7 @@ public sealed class ControlEndpoints(FakeGraphState state, WebhookPoster poster,
         });
         app.MapPost("/_fake/fail-next", FailNextAsync);
         app.MapPost("/_fake/customer-wrote", CustomerWroteAsync);
+        app.MapPost("/_fake/phone-numbers", RegisterPhoneNumberAsync);
         app.MapGet("/_fake/requests", QueryRequests);
         app.MapDelete("/_fake/requests", () =>
         {
@@ -79,6 +80,26 @@ public sealed class ControlEndpoints(FakeGraphState state, WebhookPoster poster,
 
         var at = Json.Str(request, "at") is { } text && DateTimeOffset.TryParse(text, out var parsed) ? parsed : time.GetUtcNow();
         state.RecordCustomerMessage(phoneNumberId, waId, at);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> RegisterPhoneNumberAsync(HttpRequest http)
+    {
+        var request = await ReadAsync(http);
+        var phoneNumberId = Json.Str(request, "phone_number_id");
+        var tokens = request?["access_tokens"] is JsonArray list
+            ? list.Select(t => (t as JsonValue)?.TryGetValue<string>(out var token) == true ? token : null).ToList()
+            : [];
+        if (phoneNumberId is null || tokens.Count == 0 || tokens.Any(string.IsNullOrEmpty))
+        {
+            return BadRequest("'phone_number_id' and 'access_tokens' (a non-empty list of strings) are required.");
+        }
+
+        state.RegisterPhoneNumber(new RegisteredPhoneNumber(
+            phoneNumberId,
+            Json.Str(request, "display_phone_number") ?? "+1 555-" + phoneNumberId[^Math.Min(4, phoneNumberId.Length)..],
+            Json.Str(request, "verified_name") ?? "Test Business",
+            tokens.Select(t => t!).ToHashSet(StringComparer.Ordinal)));
         return Results.NoContent();
     }
 

@@ -24,6 +24,13 @@ public sealed record FakeGraphOptions
 
     public string? AppSecret { get; init; }
 
+    /// <summary>
+    /// True: a phone number id nobody registered (<c>POST /_fake/phone-numbers</c>) is reached by every valid token, so
+    /// tests that do not care can create bots with any number. False (the default, like Meta): only registered numbers
+    /// exist. A registered number is always reached only by its own tokens.
+    /// </summary>
+    public bool AnyPhoneNumber { get; init; }
+
     public static FakeGraphOptions FromConfiguration(IConfiguration configuration)
     {
         var defaults = new FakeGraphOptions();
@@ -38,6 +45,7 @@ public sealed record FakeGraphOptions
             RequestLogCapacity = Positive(configuration["FAKE_GRAPH_REQUEST_LOG_CAPACITY"]) ?? defaults.RequestLogCapacity,
             WebhookUrl = NullIfEmpty(configuration["FAKE_GRAPH_WEBHOOK_URL"]),
             AppSecret = NullIfEmpty(configuration["FAKE_GRAPH_APP_SECRET"]),
+            AnyPhoneNumber = string.Equals(configuration["FAKE_GRAPH_ANY_PHONE_NUMBER"], "true", StringComparison.OrdinalIgnoreCase),
         };
     }
 

@@ -5,6 +5,9 @@ public sealed record InjectedFailure(string? PhoneNumberId, int HttpStatus, int 
 
 public sealed record StoredMedia(string Id, string MimeType, byte[] Content, string Sha256);
 
+/// <summary>A business phone number the fake knows, and the access tokens whose business may use it.</summary>
+public sealed record RegisteredPhoneNumber(string Id, string DisplayPhoneNumber, string VerifiedName, IReadOnlySet<string> AccessTokens);
+
 /// <summary>One Graph API call as the fake saw it; the bearer token is reduced to its last four characters.</summary>
 public sealed record RecordedRequest(
     long Sequence,
@@ -32,6 +35,7 @@ public sealed class FakeGraphState(FakeGraphOptions options)
     private readonly List<(InjectedFailure Failure, int Remaining)> _failures = [];
     private readonly LinkedList<StoredMedia> _media = new();
     private readonly LinkedList<RecordedRequest> _requests = new();
+    private readonly Dictionary<string, RegisteredPhoneNumber> _phoneNumbers = new(StringComparer.Ordinal);
     private long _mediaBytes;
     private long _sequence;
 
@@ -144,6 +148,35 @@ public sealed class FakeGraphState(FakeGraphOptions options)
         }
     }
 
+    public void RegisterPhoneNumber(RegisteredPhoneNumber number)
+    {
+        lock (_gate)
+        {
+            if (_phoneNumbers.Count >= MaxCustomerWindows)
+            {
+                _phoneNumbers.Clear();
+            }
+
+            _phoneNumbers[number.Id] = number;
+        }
+    }
+
+    /// <summary>The number as <paramref name="accessToken"/> sees it: null when it does not exist for that token.</summary>
+    public RegisteredPhoneNumber? FindPhoneNumber(string phoneNumberId, string accessToken)
+    {
+        lock (_gate)
+        {
+            if (_phoneNumbers.TryGetValue(phoneNumberId, out var number))
+            {
+                return number.AccessTokens.Contains(accessToken) ? number : null;
+            }
+        }
+
+        return options.AnyPhoneNumber && phoneNumberId.Length is > 0 and <= 32 && phoneNumberId.All(char.IsAsciiDigit)
+            ? new RegisteredPhoneNumber(phoneNumberId, "+1 555-" + phoneNumberId[^Math.Min(4, phoneNumberId.Length)..], "Test Business", new HashSet<string>())
+            : null;
+    }
+
     public void Record(Func<long, RecordedRequest> create)
     {
         lock (_gate)
@@ -188,6 +221,7 @@ public sealed class FakeGraphState(FakeGraphOptions options)
             _media.Clear();
             _mediaBytes = 0;
             _requests.Clear();
+            _phoneNumbers.Clear();
         }
     }
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace ChatBoost.FakeGraphApi;
 
-/// <summary>The Graph API surface: send a message, upload media, look media up and download it.</summary>
+/// <summary>The Graph API surface: send a message, upload media, look media or a phone number up, download media.</summary>
 public sealed class GraphEndpoints(FakeGraphState state, TimeProvider time)
 {
     private const int MaxBodyBytes = 1024 * 1024;
@@ -15,7 +15,7 @@ public sealed class GraphEndpoints(FakeGraphState state, TimeProvider time)
     {
         app.MapPost("/{version}/{phoneNumberId}/messages", (HttpContext http, string phoneNumberId) => SendAsync(http, phoneNumberId));
         app.MapPost("/{version}/{phoneNumberId}/media", (HttpContext http, string phoneNumberId) => UploadAsync(http, phoneNumberId));
-        app.MapGet("/{version}/{mediaId}", (HttpContext http, string mediaId) => GetMedia(http, mediaId));
+        app.MapGet("/{version}/{objectId}", (HttpContext http, string objectId) => GetObject(http, objectId));
         app.MapGet("/_fake/media/{mediaId}/download", (HttpContext http, string mediaId) => Download(http, mediaId));
     }
 
@@ -112,30 +112,42 @@ public sealed class GraphEndpoints(FakeGraphState state, TimeProvider time)
         return Succeed(http, phoneNumberId, null, $"(multipart: {file.FileName}, {bytes.Length} bytes, {mimeType})", new JsonObject { ["id"] = media.Id });
     }
 
-    private IResult GetMedia(HttpContext http, string mediaId)
+    /// <summary>Like Meta, one path for every node: a media id the fake stored, else a phone number id the token reaches.</summary>
+    private IResult GetObject(HttpContext http, string objectId)
     {
-        var failure = Authenticate(http.Request);
-        var media = state.FindMedia(mediaId);
-        if (failure is null && media is null)
-        {
-            failure = GraphFailure.Invalid($"Unsupported get request. Object with ID '{mediaId}' does not exist.");
-        }
-
-        if (failure is not null)
+        if (Authenticate(http.Request) is { } failure)
         {
             return Fail(http, null, null, null, failure);
         }
 
-        var request = http.Request;
-        return Succeed(http, null, null, null, new JsonObject
+        if (state.FindMedia(objectId) is { } media)
         {
-            ["messaging_product"] = "whatsapp",
-            ["url"] = $"{request.Scheme}://{request.Host}/_fake/media/{media!.Id}/download",
-            ["mime_type"] = media.MimeType,
-            ["sha256"] = media.Sha256,
-            ["file_size"] = media.Content.Length,
-            ["id"] = media.Id,
-        });
+            var request = http.Request;
+            return Succeed(http, null, null, null, new JsonObject
+            {
+                ["messaging_product"] = "whatsapp",
+                ["url"] = $"{request.Scheme}://{request.Host}/_fake/media/{media.Id}/download",
+                ["mime_type"] = media.MimeType,
+                ["sha256"] = media.Sha256,
+                ["file_size"] = media.Content.Length,
+                ["id"] = media.Id,
+            });
+        }
+
+        if (state.FindPhoneNumber(objectId, BearerToken(http.Request)!) is { } number)
+        {
+            // Recorded without a phone number id, like media look-ups: /_fake/requests?phone_number_id= lists sends only.
+            return Succeed(http, null, null, null, new JsonObject
+            {
+                ["verified_name"] = number.VerifiedName,
+                ["display_phone_number"] = number.DisplayPhoneNumber,
+                ["id"] = number.Id,
+            });
+        }
+
+        var unsupported = GraphFailure.UnsupportedGet(objectId);
+        Record(http, null, null, null, 400, GraphFailure.InvalidParameter, unsupported.ToJsonString());
+        return Json.Result(unsupported, 400);
     }
 
     private IResult Download(HttpContext http, string mediaId)

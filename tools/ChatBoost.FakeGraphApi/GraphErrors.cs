@@ -45,6 +45,22 @@ public sealed record GraphFailure(int HttpStatus, int Code, string Details, stri
         return new JsonObject { ["error"] = error };
     }
 
+    /// <summary>
+    /// Meta's answer to a GET of an object that does not exist or that the token may not see (HTTP 400, code 100,
+    /// subcode 33, type GraphMethodException): the same whichever it is, so Graph does not reveal other businesses' ids.
+    /// </summary>
+    public static JsonObject UnsupportedGet(string id) => new()
+    {
+        ["error"] = new JsonObject
+        {
+            ["message"] = $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+            ["type"] = "GraphMethodException",
+            ["code"] = InvalidParameter,
+            ["error_subcode"] = 33,
+            ["fbtrace_id"] = "A" + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)),
+        },
+    };
+
     public static string KnownTitle(int code) => code switch
     {
         InvalidParameter => "Invalid parameter",

@@ -102,11 +102,11 @@ public class BotTests(SharedSystemFixture fixture)
         var owner = await Http.NewUserAsync("bot-phone");
         var other = await Http.NewUserAsync("bot-phone-other");
         var phone = NewPhoneNumberId();
-        var first = await Http.CreateBotAsync(owner.Token, new { name = "First", whatsapp_phone_number_id = phone });
+        var first = await Http.CreateBotAsync(owner.Token, new { name = "First", whatsapp_phone_number_id = phone, whatsapp_access_token = "first-token-for-phone" });
 
         // Another bot, even in another organization, cannot take it.
-        AssertProblem(HttpStatusCode.Conflict, await Http.PostJsonAsync("/bots/", new { name = "Second", whatsapp_phone_number_id = phone }, other.Token));
-        var second = await Http.CreateBotAsync(other.Token, new { name = "Second" });
+        AssertProblem(HttpStatusCode.Conflict, await Http.PostJsonAsync("/bots/", new { name = "Second", whatsapp_phone_number_id = phone, whatsapp_access_token = "second-token-for-phone" }, other.Token));
+        var second = await Http.CreateBotAsync(other.Token, new { name = "Second", whatsapp_access_token = "second-token-for-phone" });
         AssertProblem(HttpStatusCode.Conflict, await Http.PutJsonAsync($"/bots/{second}", new { whatsapp_phone_number_id = phone }, other.Token));
         var (_, secondView, _) = await Http.GetJsonAsync($"/bots/{second}", other.Token);
         Assert.Null(secondView!["whatsapp_phone_number_id"]);
@@ -126,7 +126,7 @@ public class BotTests(SharedSystemFixture fixture)
 
         // Changing the number releases the old one.
         Assert.Equal(HttpStatusCode.OK, (await Http.PutJsonAsync($"/bots/{second}", new { whatsapp_phone_number_id = NewPhoneNumberId() }, other.Token)).Status);
-        await Http.CreateBotAsync(owner.Token, new { name = "Third", whatsapp_phone_number_id = phone });
+        await Http.CreateBotAsync(owner.Token, new { name = "Third", whatsapp_phone_number_id = phone, whatsapp_access_token = "third-token-for-phone" });
     }
 
     [Fact]

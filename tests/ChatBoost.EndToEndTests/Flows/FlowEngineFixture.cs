@@ -51,7 +51,7 @@ public sealed class FlowEngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0"]);
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
         await _fake.StartAsync();
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
         Target = await TestTarget.StartAsync();

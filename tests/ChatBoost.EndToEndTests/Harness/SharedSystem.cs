@@ -1,23 +1,45 @@
+using ChatBoost.FakeGraphApi;
+using Microsoft.AspNetCore.Builder;
+
 namespace ChatBoost.EndToEndTests.Harness;
 
-/// <summary>One running system shared by the tests of the "system" collection (they run one after another).</summary>
+/// <summary>
+/// One running system shared by the tests of the "system" collection (they run one after another). Its Graph API is
+/// an in-process fake on which every token reaches every unregistered phone number, so a bot saved with a number and
+/// an access token passes the ownership check (the checks' refusals are shown by the webhook tests' own system).
+/// </summary>
 public sealed class SharedSystemFixture : IAsyncLifetime
 {
     /// <summary>Platform administrator configured through ADMIN_EMAILS.</summary>
     public const string AdminEmail = "platform-admin@e2e.test";
 
     private ChatBoostSystem? _system;
+    private WebApplication? _fake;
 
     public ChatBoostSystem System => _system ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync() =>
-        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?> { ["ADMIN_EMAILS"] = AdminEmail });
+    public async Task InitializeAsync()
+    {
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
+        await _fake.StartAsync();
+        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
+        {
+            ["ADMIN_EMAILS"] = AdminEmail,
+            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
+        });
+    }
 
     public async Task DisposeAsync()
     {
         if (_system is not null)
         {
             await _system.DisposeAsync();
+        }
+
+        if (_fake is not null)
+        {
+            await _fake.StopAsync();
+            await _fake.DisposeAsync();
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class WhatsAppSystemFixture : IAsyncLifetime
         // concurrent test requests on 2 cores, threads injected slowly) would bunch its timestamps and fake a burst.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}"]);
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
         await _fake.StartAsync();
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()) };
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>

@@ -10,13 +10,17 @@ namespace ChatBoost.EndToEndTests.WhatsApp;
 
 /// <summary>
 /// Its own system (the webhook defaults differ from the shared one's): the API and a silo with WHATSAPP_APP_SECRET and
-/// WHATSAPP_WEBHOOK_VERIFY_TOKEN set, the fake Graph API in-process, and one bot that owns <see cref="PhoneNumberId"/>
-/// and relies on the environment's app secret.
+/// WHATSAPP_WEBHOOK_VERIFY_TOKEN set, the operator's own number and token (<see cref="PlatformPhoneNumberId"/>,
+/// <see cref="PlatformAccessToken"/>) with WHATSAPP_DEFAULT_CREDENTIALS=off, as in production; the fake Graph API
+/// in-process as the Graph API (any unregistered number is reached by every token; registered ones only by theirs);
+/// and one bot that owns <see cref="PhoneNumberId"/> and relies on the environment's app secret.
 /// </summary>
 public sealed class WebhookFixture : IAsyncLifetime
 {
     public const string EnvAppSecret = "env-app-secret-for-webhook-tests";
     public const string EnvVerifyToken = "env-verify-token-for-webhook-tests";
+    public const string PlatformAccessToken = "platform-operator-access-token-0001";
+    public const string BotAccessToken = "webhook-fixture-bot-access-token";
 
     private ChatBoostSystem? _system;
     private WebApplication? _fake;
@@ -35,11 +39,14 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     public string PhoneNumberId { get; } = NewPhoneNumberId();
 
+    /// <summary>WHATSAPP_PHONE_NUMBER_ID: the operator's number, which no bot may claim.</summary>
+    public string PlatformPhoneNumberId { get; } = NewPhoneNumberId();
+
     public static string NewPhoneNumberId() => Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0"]);
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
         await _fake.StartAsync();
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
 
@@ -47,10 +54,14 @@ public sealed class WebhookFixture : IAsyncLifetime
         {
             ["WHATSAPP_APP_SECRET"] = EnvAppSecret,
             ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = EnvVerifyToken,
+            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
+            ["WHATSAPP_ACCESS_TOKEN"] = PlatformAccessToken,
+            ["WHATSAPP_PHONE_NUMBER_ID"] = PlatformPhoneNumberId,
+            ["WHATSAPP_DEFAULT_CREDENTIALS"] = "off",
         });
         var owner = await System.Http.NewUserAsync("webhook-owner");
         OwnerToken = owner.Token;
-        BotId = await System.Http.CreateBotAsync(owner.Token, new { name = "Webhook bot", whatsapp_phone_number_id = PhoneNumberId });
+        BotId = await System.Http.CreateBotAsync(owner.Token, new { name = "Webhook bot", whatsapp_phone_number_id = PhoneNumberId, whatsapp_access_token = BotAccessToken });
         await using var db = await System.OpenDatabaseAsync();
         await using var query = new Npgsql.NpgsqlCommand("SELECT organization_id FROM bots WHERE id = @id", db);
         query.Parameters.AddWithValue("id", BotId);
@@ -79,6 +90,20 @@ public sealed class WebhookFixture : IAsyncLifetime
         using var response = await Fake.PostAsJsonAsync("/_fake/status", request);
         Assert.True(response.IsSuccessStatusCode, $"/_fake/status: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>POST /_fake/phone-numbers: from now on only <paramref name="accessTokens"/> reach this number.</summary>
+    public async Task RegisterPhoneNumberAsync(string phoneNumberId, params string[] accessTokens)
+    {
+        using var response = await Fake.PostAsJsonAsync("/_fake/phone-numbers", new { phone_number_id = phoneNumberId, access_tokens = accessTokens });
+        Assert.True(response.IsSuccessStatusCode, $"/_fake/phone-numbers: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The Graph API calls the fake recorded for one phone number id (sends; ownership look-ups are not listed).</summary>
+    public async Task<JsonArray> FakeRequestsAsync(string phoneNumberId)
+    {
+        var body = await Fake.GetFromJsonAsync<JsonObject>($"/_fake/requests?phone_number_id={Uri.EscapeDataString(phoneNumberId)}");
+        return body!["requests"]!.AsArray();
     }
 
     public static int[] HttpStatuses(JsonObject inbound) =>

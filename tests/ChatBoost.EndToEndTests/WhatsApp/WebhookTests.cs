@@ -25,12 +25,15 @@ public class WebhookTests(WebhookFixture fixture) : IClassFixture<WebhookFixture
         Assert.Equal("text/plain", ok.Content.Headers.ContentType?.MediaType);
         Assert.Equal("challenge-123", await ok.Content.ReadAsStringAsync());
 
-        // A bot's own verify token works too (looked up by its SHA-256).
+        // A bot's own verify token works at that bot's callback URL only (looked up by its SHA-256), and the environment's
+        // token does not work there.
         var botToken = "bot-verify-token-" + Guid.NewGuid().ToString("N");
-        await Http.CreateBotAsync(fixture.OwnerToken, new { name = "Verify bot", whatsapp_webhook_verify_token = botToken });
-        var own = await Http.GetAsync(Verify(botToken, "c-own"));
+        var botId = await Http.CreateBotAsync(fixture.OwnerToken, new { name = "Verify bot", whatsapp_webhook_verify_token = botToken });
+        var own = await Http.GetAsync(Verify(botToken, "c-own", botId));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal("c-own", await own.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(Verify(botToken, "c"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(Verify(WebhookFixture.EnvVerifyToken, "c", botId))).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(Verify("wrong-token", "c"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(Verify(WebhookFixture.EnvVerifyToken[..^1], "c"))).StatusCode);
@@ -198,7 +201,7 @@ public class WebhookTests(WebhookFixture fixture) : IClassFixture<WebhookFixture
     {
         var phone = WebhookFixture.NewPhoneNumberId();
         var secret = "bot-own-app-secret-" + Guid.NewGuid().ToString("N");
-        var botId = await Http.CreateBotAsync(fixture.OwnerToken, new { name = "Own secret bot", whatsapp_phone_number_id = phone, whatsapp_app_secret = secret });
+        var botId = await Http.CreateBotAsync(fixture.OwnerToken, new { name = "Own secret bot", whatsapp_phone_number_id = phone, whatsapp_app_secret = secret, whatsapp_access_token = "own-secret-bot-token" });
 
         var wrong = await fixture.InboundAsync(new JsonObject { ["text"] = "wrong", ["phone_number_id"] = phone, ["app_secret"] = "another-secret-entirely" });
         Assert.Equal([401], WebhookFixture.HttpStatuses(wrong));
@@ -287,8 +290,8 @@ public class WebhookTests(WebhookFixture fixture) : IClassFixture<WebhookFixture
         await command.ExecuteNonQueryAsync();
     }
 
-    private static Uri Verify(string token, string challenge) =>
-        new($"/whatsapp/webhook?hub.mode=subscribe&hub.verify_token={Uri.EscapeDataString(token)}&hub.challenge={Uri.EscapeDataString(challenge)}", UriKind.Relative);
+    internal static Uri Verify(string token, string challenge, long? botId = null) =>
+        new($"/whatsapp/webhook{(botId is { } id ? "/" + id : "")}?hub.mode=subscribe&hub.verify_token={Uri.EscapeDataString(token)}&hub.challenge={Uri.EscapeDataString(challenge)}", UriKind.Relative);
 
     private static JsonObject Payload(string phoneNumberId, string wamid) => JsonNode.Parse($$$"""
         {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{

@@ -23,7 +23,7 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
     }
 
     private static CreateBotCommand Bot(long orgId, long userId, string? phone = null, string? token = null) =>
-        new(userId, orgId, "Bot", null, true, phone, null, token is null ? null : new SecretChange(token), null, null);
+        new(userId, orgId, "Bot", null, true, phone, null, (token ?? (phone is null ? null : "grain-test-token")) is { } t ? new SecretChange(t) : null, null, null);
 
     private static string NewPhone() => "9" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -82,7 +82,7 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
         var a = (await directory.CreateAsync(Bot(orgId, userId))).Value!.Id;
         var b = (await directory.CreateAsync(Bot(orgId, userId))).Value!.Id;
         var contested = NewPhone();
-        UpdateBotCommand Claim() => new(userId, null, null, null, new FieldChange(contested), null, null, null, null);
+        UpdateBotCommand Claim() => new(userId, null, null, null, new FieldChange(contested), null, new SecretChange("grain-test-token"), null, null);
         var updates = await Task.WhenAll(Grains.GetGrain<IBotGrain>(a).UpdateAsync(Claim()), Grains.GetGrain<IBotGrain>(b).UpdateAsync(Claim()));
         Assert.Single(updates, r => r.IsOk);
         var loser = updates[0].IsOk ? b : a;

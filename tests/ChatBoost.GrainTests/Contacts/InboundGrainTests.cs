@@ -21,7 +21,7 @@ public class InboundGrainTests(ChatBoostClusterFixture fixture)
             new RegisterUserCommand($"inbound-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
         var org = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(registered.User!.Id, "Inbound Org", null);
         var bot = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(new CreateBotCommand(
-            registered.User.Id, org.Value!.Id, "Inbound bot", null, true, phone, null, null,
+            registered.User.Id, org.Value!.Id, "Inbound bot", null, true, phone, null, phone is null ? null : new SecretChange("grain-test-token"),
             appSecret is null ? null : new SecretChange(appSecret), verifyToken is null ? null : new SecretChange(verifyToken)));
         Assert.True(bot.IsOk, bot.Detail);
         return (bot.Value!.Id, org.Value.Id);
@@ -57,18 +57,23 @@ public class InboundGrainTests(ChatBoostClusterFixture fixture)
         var wamid = "wamid.i-" + Guid.NewGuid().ToString("N");
         var ingress = Grains.GetGrain<IWebhookIngressGrain>(0);
 
-        var result = await ingress.IngestAsync(Body(phone, wamid));
+        var result = await ingress.IngestAsync(Body(phone, wamid), [phone]);
         Assert.Null(result.Problem);
         Assert.Equal((1, 0, 0), (result.Received, result.Duplicates, result.Statuses));
-        var again = await ingress.IngestAsync(Body(phone, wamid));
+        var again = await ingress.IngestAsync(Body(phone, wamid), [phone]);
         Assert.Equal((1, 1), (again.Received, again.Duplicates));
         Assert.Equal("Grace", (await Grains.GetGrain<IContactGrain>(botId, "4915100000002", null).GetProfileAsync())!.ProfileName);
 
-        var unknown = await ingress.IngestAsync(Body(NewPhone(), "wamid.u-" + Guid.NewGuid().ToString("N")));
+        var unknownPhone = NewPhone();
+        var unknown = await ingress.IngestAsync(Body(unknownPhone, "wamid.u-" + Guid.NewGuid().ToString("N")), [unknownPhone]);
         Assert.Equal((0, 1), (unknown.Received, unknown.Skipped));
 
-        Assert.NotNull((await ingress.IngestAsync("{oops"u8.ToArray())).Problem);
-        Assert.NotNull((await ingress.IngestAsync("""{"object":"whatsapp_business_account"}"""u8.ToArray())).Problem);
+        // A known number whose change the signature did not authenticate: dropped exactly like an unknown one.
+        var forged = await ingress.IngestAsync(Body(phone, "wamid.f-" + Guid.NewGuid().ToString("N")), [unknownPhone]);
+        Assert.Equal((0, 0, 0, 1), (forged.Received, forged.Duplicates, forged.Statuses, forged.Skipped));
+
+        Assert.NotNull((await ingress.IngestAsync("{oops"u8.ToArray(), [])).Problem);
+        Assert.NotNull((await ingress.IngestAsync("""{"object":"whatsapp_business_account"}"""u8.ToArray(), [])).Problem);
     }
 
     [Fact]
@@ -77,11 +82,13 @@ public class InboundGrainTests(ChatBoostClusterFixture fixture)
         var phone = NewPhone();
         var token = "grain-verify-" + Guid.NewGuid().ToString("N");
         var secret = "grain-secret-" + Guid.NewGuid().ToString("N");
-        await BotAsync(phone, secret, token);
+        var (botId, _) = await BotAsync(phone, secret, token);
+        var (otherBotId, _) = await BotAsync(verifyToken: "grain-verify-other-" + Guid.NewGuid().ToString("N"));
         var directory = Grains.GetGrain<IWhatsAppDirectoryGrain>(0);
 
-        Assert.True(await directory.IsWebhookVerifyTokenAsync(token));
-        Assert.False(await directory.IsWebhookVerifyTokenAsync(token + "x"));
+        Assert.True(await directory.IsBotWebhookVerifyTokenAsync(botId, token));
+        Assert.False(await directory.IsBotWebhookVerifyTokenAsync(botId, token + "x"));
+        Assert.False(await directory.IsBotWebhookVerifyTokenAsync(otherBotId, token)); // one bot's token never passes for another
         Assert.Equal(secret, await directory.GetWebhookSecretAsync(phone));
         Assert.Null(await directory.GetWebhookSecretAsync(NewPhone()));
 

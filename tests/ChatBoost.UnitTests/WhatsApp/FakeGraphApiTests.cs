@@ -362,4 +362,30 @@ public class FakeGraphApiTests(FakeGraphApiFixture fixture) : IClassFixture<Fake
         using var unknown = await _client.GetAsync("/v22.0/123");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task APhoneNumberIsReachedOnlyByTheTokensItIsRegisteredFor_LikeMeta()
+    {
+        var phone = NewPhoneNumberId();
+        using (var unregistered = await _client.GetAsync($"/v22.0/{phone}"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unregistered.StatusCode);
+        }
+
+        using var registered = await _client.PostAsync("/_fake/phone-numbers", JsonBody($$$"""{"phone_number_id":"{{{phone}}}","access_tokens":["token-two"],"verified_name":"Acme"}"""));
+        Assert.Equal(HttpStatusCode.NoContent, registered.StatusCode);
+
+        // token-one (the client's) is valid but its business does not own the number: Meta's 100/33.
+        using var other = await _client.GetAsync($"/v22.0/{phone}");
+        var error = JsonNode.Parse(await other.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        Assert.Equal((100, 33, "GraphMethodException"), (error["code"]!.GetValue<int>(), error["error_subcode"]!.GetValue<int>(), error["type"]!.GetValue<string>()));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v22.0/{phone}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token-two");
+        using var owner = await _client.SendAsync(request);
+        var number = JsonNode.Parse(await owner.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
+        Assert.Equal((phone, "Acme"), (number["id"]!.GetValue<string>(), number["verified_name"]!.GetValue<string>()));
+    }
 }
