@@ -8,6 +8,7 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -62,9 +63,14 @@ public static class ApiHost
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
+        var forwardedHeaders = ForwardedHeadersSetup.Options(builder.Configuration);
         services.AddSingleton(SmtpOptions.Load(builder.Configuration));
+        services.AddSingleton<SmtpMailSender>();
         services.AddSingleton<InvitationMailer>();
+        services.AddSingleton<AccountMailer>();
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IClusterClient>(), settings.Auth));
+        services.AddAuthRateLimits(settings.Auth);
         services.AddSingleton(sp => new TokenService(settings.Auth, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenService>>()));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((o, tokens) =>
@@ -73,17 +79,21 @@ public static class ApiHost
             o.TokenValidationParameters = tokens.ValidationParameters();
             o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync, OnChallenge = CurrentUser.OnChallengeAsync };
         });
-        services.AddAuthorization();
+        // A route that says nothing requires a signed-in user; anonymous routes say AllowAnonymous.
+        services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
         services.AddWhatsAppWebhooks(webhookSettings);
 
         var app = builder.Build();
+        app.UseForwardedHeaders(forwardedHeaders);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseChatBoostDocs();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();

@@ -6,12 +6,15 @@ public sealed class SharedSystemFixture : IAsyncLifetime
     /// <summary>Platform administrator configured through ADMIN_EMAILS.</summary>
     public const string AdminEmail = "platform-admin@e2e.test";
 
+    /// <summary>Also in ADMIN_EMAILS; tests register it without verifying it (an unverified address is no administrator).</summary>
+    public const string UnverifiedAdminEmail = "platform-admin-unverified@e2e.test";
+
     private ChatBoostSystem? _system;
 
     public ChatBoostSystem System => _system ?? throw new InvalidOperationException("Not started.");
 
     public async Task InitializeAsync() =>
-        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?> { ["ADMIN_EMAILS"] = AdminEmail });
+        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?> { ["ADMIN_EMAILS"] = AdminEmail + "," + UnverifiedAdminEmail });
 
     public async Task DisposeAsync()
     {

@@ -190,8 +190,7 @@ public class TeamRulesTests(SharedSystemFixture fixture)
     public async Task DeactivatedUsersLoseAccessAtOnce()
     {
         var victim = await Http.NewUserAsync("deactivated");
-        await Http.PostJsonAsync("/auth/register", new { email = SharedSystemFixture.AdminEmail, password = DefaultPassword });
-        var admin = await Http.LoginAsync(SharedSystemFixture.AdminEmail);
+        var admin = await Http.RegisterVerifiedAsync(SharedSystemFixture.AdminEmail);
 
         Assert.Equal(HttpStatusCode.OK, (await Http.PostJsonAsync($"/team/admin/users/{victim.Id}/deactivate", null, admin)).Status);
         AssertProblem(HttpStatusCode.Unauthorized, await Http.GetJsonAsync("/auth/me", victim.Token));
