@@ -8,7 +8,6 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -79,8 +78,7 @@ public static class ApiHost
             o.TokenValidationParameters = tokens.ValidationParameters();
             o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync, OnChallenge = CurrentUser.OnChallengeAsync };
         });
-        // A route that says nothing requires a signed-in user; anonymous routes say AllowAnonymous.
-        services.AddAuthorization(o => o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddAuthorization(o => o.FallbackPolicy = FallbackAuthorization.Policy);
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();

@@ -66,7 +66,12 @@ public class LoginThrottleTests(SharedSystemFixture fixture)
 
         // Before: 403 "This account is deactivated." — which said the password was right — and a reset throttle.
         AssertProblem(HttpStatusCode.Unauthorized, rightButDeactivated);
-        Assert.Equal(wrong.Body!.ToJsonString(), rightButDeactivated.Body!.ToJsonString());
+        foreach (var field in new[] { "type", "title", "status", "detail" })
+        {
+            Assert.Equal(wrong.Body![field]!.ToJsonString(), rightButDeactivated.Body![field]!.ToJsonString());
+        }
+
+        Assert.Equal(wrong.Body!.AsObject().Select(p => p.Key), rightButDeactivated.Body!.AsObject().Select(p => p.Key));
         Assert.Equal(wrong.Response.Headers.WwwAuthenticate.ToString(), rightButDeactivated.Response.Headers.WwwAuthenticate.ToString());
 
         // The deactivated attempt counted as the fifth failure: after reactivation this client still waits.
