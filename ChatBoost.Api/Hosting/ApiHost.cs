@@ -85,7 +85,11 @@ public static class ApiHost
         services.AddWhatsAppWebhooks(webhookSettings);
 
         var app = builder.Build();
-        app.UseForwardedHeaders(forwardedHeaders);
+        if (forwardedHeaders is not null)
+        {
+            app.UseForwardedHeaders(forwardedHeaders);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseChatBoostDocs();

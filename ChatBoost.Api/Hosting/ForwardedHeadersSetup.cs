@@ -12,8 +12,18 @@ namespace ChatBoost.Api.Hosting;
 /// </summary>
 public static class ForwardedHeadersSetup
 {
-    public static ForwardedHeadersOptions Options(IConfiguration configuration)
+    /// <summary>
+    /// The middleware's options, or null when no proxy is trusted: then it must not run at all, because
+    /// with empty known-proxy and known-network lists the middleware trusts every sender.
+    /// </summary>
+    public static ForwardedHeadersOptions? Options(IConfiguration configuration)
     {
+        var trusted = Parse(configuration["Api:TrustedProxies"]);
+        if (trusted.Count == 0)
+        {
+            return null;
+        }
+
         var options = new ForwardedHeadersOptions
         {
             ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
@@ -21,7 +31,7 @@ public static class ForwardedHeadersSetup
         };
         options.KnownIPNetworks.Clear();
         options.KnownProxies.Clear();
-        foreach (var network in Parse(configuration["Api:TrustedProxies"]))
+        foreach (var network in trusted)
         {
             options.KnownIPNetworks.Add(network);
         }

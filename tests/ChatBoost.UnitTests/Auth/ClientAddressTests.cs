@@ -2,6 +2,7 @@ using System.Net;
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Hosting;
 using ChatBoost.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace ChatBoost.UnitTests.Auth;
 
@@ -27,6 +28,17 @@ public class ClientAddressTests
         Assert.DoesNotContain(networks, n => n.Contains(IPAddress.Parse("127.0.0.2")));
         Assert.Contains(networks, n => n.Contains(IPAddress.Parse("2001:db8:ffff::1")));
         Assert.Empty(ForwardedHeadersSetup.Parse(null));
+    }
+
+    [Fact]
+    public void WithoutTrustedProxiesTheMiddlewareIsNotUsed()
+    {
+        // Its empty known lists would mean "trust everyone".
+        var empty = new ConfigurationBuilder().Build();
+        Assert.Null(ForwardedHeadersSetup.Options(empty));
+        var configured = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Api:TrustedProxies"] = "10.0.0.1" }).Build();
+        Assert.Single(ForwardedHeadersSetup.Options(configured)!.KnownIPNetworks);
     }
 
     [Theory]
