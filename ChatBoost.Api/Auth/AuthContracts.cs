@@ -66,8 +66,28 @@ public sealed class TokenRequest : IRequestBody
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn);
 
-public sealed record UserResponse(long Id, string Email, string? FullName, bool IsActive, DateTimeOffset CreatedAt, long PersonalOrganizationId)
+public sealed record UserResponse(long Id, string Email, string? FullName, bool IsActive, bool EmailVerified, DateTimeOffset CreatedAt, long PersonalOrganizationId)
 {
     public static UserResponse From(UserView user) =>
-        new(user.Id, user.Email, user.FullName, user.IsActive, user.CreatedAt, user.PersonalOrganizationId);
+        new(user.Id, user.Email, user.FullName, user.IsActive, user.EmailVerified, user.CreatedAt, user.PersonalOrganizationId);
 }
+
+/// <summary>POST /auth/register's answer: the same for a new address and for one that has an account.</summary>
+public sealed record RegistrationAcceptedResponse(string Email, string Message)
+{
+    public const string Text = "Check your mailbox: we sent a message to this address. Then sign in with POST /auth/token.";
+}
+
+/// <summary>POST /auth/verify-email.</summary>
+public sealed class VerifyEmailRequest : IRequestBody
+{
+    public string? Token { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Required("token", Token);
+        errors.MaxLength("token", Token, 100);
+    }
+}
+
+public sealed record EmailVerifiedResponse(string Email, bool EmailVerified);

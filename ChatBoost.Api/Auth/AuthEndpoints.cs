@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Api.Auth;
 
-/// <summary>The seed's Auth module: register, token, me, users.</summary>
+/// <summary>The seed's Auth module: register, token, me, users; and e-mail verification.</summary>
 public static class AuthEndpoints
 {
     private const string WrongCredentials = "Incorrect email or password.";
@@ -16,20 +16,33 @@ public static class AuthEndpoints
 
         group.MapPost("/register", RegisterAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(AuthRateLimits.Registration)
             .WithSummary("Register a new user")
-            .WithDescription("Creates the user and a personal organization owned by them. E-mail addresses are unique, case-insensitively.")
-            .Produces<UserResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithDescription("Creates the user and a personal organization owned by them, and mails a verification token to the address. The answer is the same whether or not the address already has an account (the mail says which); sign in with POST /auth/token. E-mail addresses are unique, case-insensitively. Limited per client and overall (429 with Retry-After); 503 with Retry-After when too many registrations are waiting.")
+            .Produces<RegistrationAcceptedResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        group.MapPost("/verify-email", VerifyEmailAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(AuthRateLimits.Login)
+            .WithSummary("Verify an e-mail address")
+            .WithDescription("Uses the token mailed at registration (once, before it expires). Platform administration and accepting invitations need a verified address. Unknown, used or expired token: 404.")
+            .Produces<EmailVerifiedResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapPost("/token", TokenAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(AuthRateLimits.Login)
             .WithSummary("Log in and get an access token")
-            .WithDescription("Accepts the OAuth2 password form (username, password as application/x-www-form-urlencoded) or the same fields as JSON. The username is the e-mail address.")
+            .WithDescription("Accepts the OAuth2 password form (username, password as application/x-www-form-urlencoded) or the same fields as JSON. The username is the e-mail address. A wrong password, an unknown address and a deactivated account get the same 401. Failed attempts are limited per (account, client), per account and per client (429 with Retry-After).")
             .Accepts<TokenRequest>("application/json", "application/x-www-form-urlencoded")
             .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapGet("/me", (HttpContext context) => TypedResults.Ok(UserResponse.From(CurrentUser.Get(context))))
@@ -47,23 +60,58 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        Body<RegisterRequest> body, PasswordHasher hasher, IClusterClient cluster, CancellationToken cancellationToken)
+        Body<RegisterRequest> body,
+        HttpContext context,
+        PasswordHasher hasher,
+        AccountMailer mailer,
+        TimeProvider time,
+        IClusterClient cluster,
+        IOptions<AuthOptions> options,
+        CancellationToken cancellationToken)
     {
         var request = body.Value;
-        var hash = await hasher.HashAsync(request.Password!, cancellationToken);
-        var result = await cluster.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
-            new RegisterUserCommand(request.Email!.Trim(), string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim(), hash));
-        return result.Outcome == RegistrationOutcome.Created
-            ? TypedResults.Json(UserResponse.From(result.User!), statusCode: StatusCodes.Status201Created)
-            : Problems.Conflict("An account with this e-mail address already exists.");
+        var email = request.Email!.Trim();
+        string hash;
+        try
+        {
+            hash = await hasher.HashAsync(request.Password!, cancellationToken);
+        }
+        catch (BcryptBusyException)
+        {
+            return Problems.ServiceUnavailable(context, "Too many registrations are waiting. Retry shortly.");
+        }
+
+        var token = VerificationTokens.New();
+        var expiresAt = time.GetUtcNow().AddHours(options.Value.EmailVerificationExpireHours);
+        var result = await cluster.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(new RegisterUserCommand(
+            email, string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim(), hash, VerificationTokens.Hash(token), expiresAt));
+        if (result.User is not null)
+        {
+            await mailer.SendRegistrationMailAsync(
+                email, result.Outcome == RegistrationOutcome.EmailTaken, result.VerificationIssued ? token : null, expiresAt, cancellationToken);
+        }
+
+        // The same answer whether or not the address had an account: only its mailbox learns which.
+        return TypedResults.Json(new RegistrationAcceptedResponse(email, RegistrationAcceptedResponse.Text), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> VerifyEmailAsync(Body<VerifyEmailRequest> body, IClusterClient cluster)
+    {
+        var token = body.Value.Token!;
+        var user = VerificationTokens.LooksLikeToken(token)
+            ? await cluster.GetGrain<IUserDirectoryGrain>(0).VerifyEmailAsync(VerificationTokens.Hash(token))
+            : null;
+        return user is null
+            ? TypedResults.Problem("Unknown, used or expired verification token.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
+            : TypedResults.Ok(new EmailVerifiedResponse(user.Email, user.EmailVerified));
     }
 
     private static async Task<IResult> TokenAsync(
         HttpContext context,
         PasswordHasher hasher,
         TokenService tokens,
+        LoginThrottle throttle,
         IClusterClient cluster,
-        IOptions<AuthOptions> options,
         CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadTokenRequestAsync(context);
@@ -72,32 +120,34 @@ public static class AuthEndpoints
             return problem;
         }
 
-        var auth = options.Value;
-        var window = TimeSpan.FromSeconds(auth.LoginFailureWindowSeconds);
         var email = EmailAddress.Normalize(request!.Login!);
-        var accountThrottle = cluster.GetGrain<ILoginThrottleGrain>($"account:{email}");
-        var ipThrottle = cluster.GetGrain<ILoginThrottleGrain>($"ip:{context.Connection.RemoteIpAddress}");
-        var accountWait = await accountThrottle.CheckAsync(auth.LoginMaxFailuresPerAccount, window);
-        var ipWait = await ipThrottle.CheckAsync(auth.LoginMaxFailuresPerIp, window);
-        if ((accountWait ?? TimeSpan.Zero) > TimeSpan.Zero || (ipWait ?? TimeSpan.Zero) > TimeSpan.Zero)
+        var permit = await throttle.ReserveAsync(email, ClientAddress.Of(context));
+        if (permit.RetryAfter is { } wait)
         {
-            return Problems.TooManyRequests(Max(accountWait, ipWait), context);
+            return Problems.TooManyRequests(wait, context);
         }
 
         var login = await cluster.GetGrain<IUserDirectoryGrain>(0).FindLoginAsync(email);
-        if (!await hasher.VerifyAsync(request.Password!, login?.PasswordHash, cancellationToken))
+        bool matches;
+        try
         {
-            await Task.WhenAll(accountThrottle.RecordFailureAsync(window), ipThrottle.RecordFailureAsync(window));
+            matches = await hasher.VerifyAsync(request.Password!, login?.PasswordHash, cancellationToken);
+        }
+        catch (BcryptBusyException)
+        {
+            await permit.WithdrawAsync();
+            return Problems.ServiceUnavailable(context, "Too many logins are waiting. Retry shortly.");
+        }
+
+        // A deactivated account with the right password answers exactly like a wrong password, and its
+        // attempt stays counted: neither the answer nor the throttle tells that the password was right.
+        if (!matches || !login!.IsActive)
+        {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Unauthorized(WrongCredentials);
         }
 
-        await accountThrottle.ResetAsync();
-        if (!login!.IsActive)
-        {
-            return Problems.Forbidden("This account is deactivated.");
-        }
-
+        await permit.SucceededAsync();
         return TypedResults.Ok(new TokenResponse(tokens.Issue(login.UserId), "bearer", (int)tokens.Lifetime.TotalSeconds));
     }
 
@@ -135,7 +185,4 @@ public static class AuthEndpoints
         context.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Ok(page.Items.Select(UserResponse.From).ToArray());
     }
-
-    private static TimeSpan Max(TimeSpan? a, TimeSpan? b) =>
-        TimeSpan.FromTicks(Math.Max((a ?? TimeSpan.Zero).Ticks, (b ?? TimeSpan.Zero).Ticks));
 }

@@ -62,9 +62,14 @@ public static class ApiHost
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
+        var forwardedHeaders = ForwardedHeadersSetup.Options(builder.Configuration);
         services.AddSingleton(SmtpOptions.Load(builder.Configuration));
+        services.AddSingleton<SmtpMailSender>();
         services.AddSingleton<InvitationMailer>();
+        services.AddSingleton<AccountMailer>();
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IClusterClient>(), settings.Auth));
+        services.AddAuthRateLimits(settings.Auth);
         services.AddSingleton(sp => new TokenService(settings.Auth, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenService>>()));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((o, tokens) =>
@@ -73,17 +78,24 @@ public static class ApiHost
             o.TokenValidationParameters = tokens.ValidationParameters();
             o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync, OnChallenge = CurrentUser.OnChallengeAsync };
         });
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.FallbackPolicy = FallbackAuthorization.Policy);
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
         services.AddWhatsAppWebhooks(webhookSettings);
 
         var app = builder.Build();
+        if (forwardedHeaders is not null)
+        {
+            app.UseForwardedHeaders(forwardedHeaders);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseChatBoostDocs();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();

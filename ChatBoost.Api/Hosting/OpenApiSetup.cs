@@ -41,9 +41,11 @@ public static class OpenApiSetup
         });
         });
 
-    public static void MapChatBoostOpenApi(this WebApplication app)
+    public static void MapChatBoostOpenApi(this WebApplication app) => app.MapOpenApi(DocumentPath).AllowAnonymous();
+
+    /// <summary>Swagger UI and ReDoc: middleware, not endpoints, so they go before authorization (public pages).</summary>
+    public static void UseChatBoostDocs(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath).AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint(DocumentPath, "ChatBoost API v1");

@@ -1,67 +1,43 @@
 using ChatBoost.Configuration;
-using MailKit.Net.Smtp;
-using MailKit.Security;
-using MimeKit;
+using ChatBoost.Api.Hosting;
 
 namespace ChatBoost.Api.Organizations;
 
 /// <summary>
-/// Delivers invitation e-mails through SMTP when <c>SMTP_HOST</c> is set; otherwise writes the invitation
-/// with its token to the log so that a local user can still accept it (and warns once in production).
-/// The token is never returned by the API: only the invitee's mailbox (or the operator's log) sees it.
+/// Delivers invitation e-mails through SMTP when <c>SMTP_HOST</c> is set. Without SMTP, in Development (and
+/// the test harness) the invitation with its token goes to the log so that a local user can still accept it;
+/// in any other environment the log says only that it could not be delivered. The token is never returned
+/// by the API: only the invitee's mailbox (or a development log) sees it.
 /// </summary>
-public sealed class InvitationMailer(SmtpOptions smtp, ILogger<InvitationMailer> logger)
+public sealed class InvitationMailer(SmtpMailSender mail, ILogger<InvitationMailer> logger)
 {
     public async Task<bool> SendAsync(string email, string organizationName, string role, string token, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var acceptPath = $"/team/invitations/{token}/accept";
-        if (string.IsNullOrWhiteSpace(smtp.Host))
+        var acceptUrl = mail.PublicUrl($"/team/invitations/{token}/accept");
+        if (!mail.IsConfigured)
         {
-            logger.LogWarning(
-                "SMTP is not configured: invitation for {Email} to organization '{Organization}' as {Role}, valid until {ExpiresAt:u}. Accept with POST {AcceptUrl} while signed in as {Email}.",
-                email, organizationName, role, expiresAt, smtp.PublicBaseUrl.TrimEnd('/') + acceptPath, email);
-            return false;
-        }
-
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(smtp.From ?? "no-reply@chatboost.local"));
-        message.To.Add(MailboxAddress.Parse(email));
-        message.Subject = $"You are invited to {organizationName} on ChatBoost";
-        message.Body = new TextPart("plain")
-        {
-            Text = $"""
-                You have been invited to join "{organizationName}" on ChatBoost as {role}.
-
-                Sign in (or register) with this e-mail address, then accept the invitation:
-                POST {smtp.PublicBaseUrl.TrimEnd('/')}{acceptPath}
-
-                The invitation expires on {expiresAt:u}. If you did not expect it, ignore this e-mail.
-                """,
-        };
-
-        try
-        {
-            using var client = new SmtpClient { Timeout = 15_000 };
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security switch
+            if (mail.MayLogTokens)
             {
-                "ssl" => SecureSocketOptions.SslOnConnect,
-                "none" => SecureSocketOptions.None,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            }, cancellationToken);
-            if (!string.IsNullOrEmpty(smtp.Username))
+                logger.LogWarning(
+                    "SMTP is not configured: invitation for {Email} to organization '{Organization}' as {Role}, valid until {ExpiresAt:u}. Accept with POST {AcceptUrl} while signed in as {Email}.",
+                    email, organizationName, role, expiresAt, acceptUrl, email);
+            }
+            else
             {
-                await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "", cancellationToken);
+                logger.LogWarning("SMTP is not configured: the invitation for {Email} to organization '{Organization}' was not delivered. Set SMTP_HOST.", email, organizationName);
             }
 
-            await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or SmtpCommandException or SmtpProtocolException or AuthenticationException or System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            logger.LogError("Sending the invitation e-mail to {Email} failed: {Reason}", email, e.Message);
             return false;
         }
+
+        return await mail.SendAsync(email, $"You are invited to {organizationName} on ChatBoost", $"""
+            You have been invited to join "{organizationName}" on ChatBoost as {role}.
+
+            Sign in (or register) with this e-mail address, verify it, then accept the invitation:
+            POST {acceptUrl}
+
+            The invitation expires on {expiresAt:u}. If you did not expect it, ignore this e-mail.
+            """, cancellationToken);
     }
 }
 

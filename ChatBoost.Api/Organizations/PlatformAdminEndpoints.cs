@@ -54,18 +54,32 @@ public static class PlatformAdminEndpoints
             : TypedResults.Ok(UserResponse.From(user));
     }
 
-    /// <summary>403 unless the caller's e-mail is in ADMIN_EMAILS.</summary>
+    /// <summary>403 unless the caller's e-mail is in ADMIN_EMAILS and verified.</summary>
     private sealed class PlatformAdminFilter(IOptions<AuthOptions> options) : IEndpointFilter
     {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-            PlatformAdmins.IsAdmin(options.Value, CurrentUser.Get(context.HttpContext))
-                ? await next(context)
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            var user = CurrentUser.Get(context.HttpContext);
+            if (PlatformAdmins.IsAdmin(options.Value, user))
+            {
+                return await next(context);
+            }
+
+            return PlatformAdmins.IsListed(options.Value, user)
+                ? Problems.Forbidden("Verify your e-mail address (POST /auth/verify-email) before acting as a platform administrator.")
                 : Problems.Forbidden("Only platform administrators may do this.");
+        }
     }
 }
 
+/// <summary>
+/// Platform administrators: users whose e-mail is in ADMIN_EMAILS and verified — otherwise whoever registered
+/// a listed address first would be administrator without owning the mailbox.
+/// </summary>
 public static class PlatformAdmins
 {
-    public static bool IsAdmin(AuthOptions options, UserView user) =>
+    public static bool IsAdmin(AuthOptions options, UserView user) => user.EmailVerified && IsListed(options, user);
+
+    public static bool IsListed(AuthOptions options, UserView user) =>
         options.GetAdminEmails().Contains(EmailAddress.Normalize(user.Email));
 }

@@ -223,6 +223,11 @@ public static class TeamEndpoints
     private static async Task<IResult> AcceptInvitationAsync(string token, HttpContext http, IClusterClient cluster)
     {
         var user = CurrentUser.Get(http);
+        if (!user.EmailVerified)
+        {
+            return Problems.Forbidden("Verify your e-mail address (POST /auth/verify-email) before accepting an invitation.");
+        }
+
         if (!LooksLikeToken(token))
         {
             return NotFound("Invitation not found.");

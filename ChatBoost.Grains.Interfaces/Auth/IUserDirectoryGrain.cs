@@ -11,6 +11,13 @@ public interface IUserDirectoryGrain : IGrainWithIntegerKey
     [Alias("Register")]
     Task<RegistrationResult> RegisterAsync(RegisterUserCommand command);
 
+    /// <summary>
+    /// Uses an e-mail verification token (by its SHA-256, hex): deletes it and marks its user's address
+    /// verified. The user, or null for an unknown, used or expired token.
+    /// </summary>
+    [Alias("VerifyEmail")]
+    Task<UserView?> VerifyEmailAsync(string tokenSha256);
+
     /// <summary>The login record of the user with this (normalized) e-mail, or null.</summary>
     [Alias("FindLogin")]
     Task<LoginRecord?> FindLoginAsync(string normalizedEmail);

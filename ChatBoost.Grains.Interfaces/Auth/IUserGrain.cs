@@ -12,6 +12,10 @@ public interface IUserGrain : IGrainWithIntegerKey
     [Alias("Get")]
     Task<UserView?> GetAsync();
 
+    /// <summary>Reads the user's row again (after the directory changed it, e.g. verified the address).</summary>
+    [Alias("Reload")]
+    Task<UserView?> ReloadAsync();
+
     /// <summary>Activates or deactivates the user; a deactivated user's tokens stop working on the next request.</summary>
     [Alias("SetActive")]
     Task<UserView?> SetActiveAsync(bool isActive);

@@ -70,11 +70,35 @@ public sealed class AuthOptions
 
     public int BcryptWorkFactor { get; set; } = 12;
 
+    /// <summary>Failed logins per (account, client) in the window before that client is locked out of that account.</summary>
     public int LoginMaxFailuresPerAccount { get; set; } = 5;
 
+    /// <summary>Failed logins per client (IPv4 address or IPv6 /64), whatever the accounts, in the window.</summary>
     public int LoginMaxFailuresPerIp { get; set; } = 20;
 
     public int LoginFailureWindowSeconds { get; set; } = 900;
+
+    /// <summary>The slower global back-off: failed logins per account from all clients together in its window.</summary>
+    public int LoginMaxFailuresPerAccountGlobal { get; set; } = 50;
+
+    public int LoginAccountBackoffWindowSeconds { get; set; } = 3600;
+
+    /// <summary>Login requests per client per minute, per API process (ASP.NET Core rate limiter).</summary>
+    public int LoginRequestsPerMinutePerClient { get; set; } = 60;
+
+    /// <summary>Registrations per client per hour, per API process.</summary>
+    public int RegistrationsPerHourPerClient { get; set; } = 10;
+
+    /// <summary>Registrations per minute for all clients together, per API process.</summary>
+    public int RegistrationsPerMinute { get; set; } = 60;
+
+    /// <summary>Logins waiting for a BCrypt slot beyond the running ones (one per core); more get 503 with Retry-After.</summary>
+    public int BcryptLoginQueue { get; set; } = 100;
+
+    /// <summary>Registrations waiting for their BCrypt slot (half the cores, at least one); more get 503 with Retry-After.</summary>
+    public int BcryptRegistrationQueue { get; set; } = 10;
+
+    public int EmailVerificationExpireHours { get; set; } = 48;
 
     public IReadOnlySet<string> GetAdminEmails() =>
         (AdminEmails ?? "")
@@ -116,9 +140,20 @@ public sealed class AuthOptions
             problems.Add("BCRYPT_WORK_FACTOR must be between 12 and 16.");
         }
 
-        if (LoginMaxFailuresPerAccount < 1 || LoginMaxFailuresPerIp < 1 || LoginFailureWindowSeconds < 1)
+        if (LoginMaxFailuresPerAccount < 1 || LoginMaxFailuresPerIp < 1 || LoginFailureWindowSeconds < 1
+            || LoginMaxFailuresPerAccountGlobal < 1 || LoginAccountBackoffWindowSeconds < 1 || LoginRequestsPerMinutePerClient < 1)
         {
             problems.Add("Login throttling settings must be positive.");
+        }
+
+        if (RegistrationsPerHourPerClient < 1 || RegistrationsPerMinute < 1 || BcryptLoginQueue < 0 || BcryptRegistrationQueue < 0)
+        {
+            problems.Add("Registration limits must be positive and BCrypt queue lengths not negative.");
+        }
+
+        if (EmailVerificationExpireHours is < 1 or > 24 * 30)
+        {
+            problems.Add("EMAIL_VERIFICATION_EXPIRE_HOURS must be between 1 and 720.");
         }
 
         return problems;

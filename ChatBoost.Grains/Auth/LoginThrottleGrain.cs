@@ -2,23 +2,43 @@ using ChatBoost.Grains.Interfaces.Auth;
 
 namespace ChatBoost.Grains.Auth;
 
-/// <inheritdoc cref="ILoginThrottleGrain"/>
-public sealed class LoginThrottleGrain(TimeProvider time) : Grain, ILoginThrottleGrain
+/// <summary>
+/// One throttle key's login attempts, cluster-wide (one activation per key), persisted in grain storage so a
+/// silo restart does not reset a lockout. The grain handles one call at a time, which makes reserve-then-count
+/// atomic; the window logic is <see cref="LoginAttemptWindow"/>.
+/// </summary>
+public sealed class LoginThrottleGrain(
+    [PersistentState("loginThrottle", "Default")] IPersistentState<LoginThrottleState> state,
+    TimeProvider time) : Grain, ILoginThrottleGrain
 {
-    private readonly LoginFailureWindow _window = new();
-
-    public Task<TimeSpan?> CheckAsync(int maxFailures, TimeSpan window) =>
-        Task.FromResult(_window.RetryAfter(time.GetUtcNow(), maxFailures, window));
-
-    public Task RecordFailureAsync(TimeSpan window)
+    public async Task<ThrottleReservation> ReserveAsync(int maxFailures, TimeSpan window)
     {
-        _window.RecordFailure(time.GetUtcNow(), window);
-        return Task.CompletedTask;
+        var s = state.State;
+        var (ticket, retryAfter) = LoginAttemptWindow.TryReserve(s.Attempts, s.NextTicket, time.GetUtcNow(), maxFailures, window);
+        if (ticket is not null)
+        {
+            s.NextTicket++;
+            await state.WriteStateAsync();
+        }
+
+        return new ThrottleReservation(ticket, retryAfter);
     }
 
-    public Task ResetAsync()
+    public async Task SucceededAsync(long ticket, bool forgive)
     {
-        _window.Reset();
-        return Task.CompletedTask;
+        if (!LoginAttemptWindow.Withdraw(state.State.Attempts, ticket, forgive))
+        {
+            return;
+        }
+
+        if (state.State.Attempts.Count == 0)
+        {
+            // Nothing left to remember: empty the stored row rather than keep a payload per key forever.
+            await state.ClearStateAsync();
+        }
+        else
+        {
+            await state.WriteStateAsync();
+        }
     }
 }

@@ -17,12 +17,7 @@ public sealed class UserGrain(Database database) : Grain, IUserGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserRow.Columns} FROM users WHERE id = @Id",
-            new { Id = this.GetPrimaryKeyLong() },
-            cancellationToken: cancellationToken));
-        _user = row?.ToView();
+        await LoadAsync(cancellationToken);
         if (_user is not null)
         {
             await GrainFactory.GetGrain<IOrganizationGrain>(_user.PersonalOrganizationId)
@@ -31,6 +26,12 @@ public sealed class UserGrain(Database database) : Grain, IUserGrain
     }
 
     public Task<UserView?> GetAsync() => Task.FromResult(_user);
+
+    public async Task<UserView?> ReloadAsync()
+    {
+        await LoadAsync(CancellationToken.None);
+        return _user;
+    }
 
     public async Task<UserView?> SetActiveAsync(bool isActive)
     {
@@ -45,5 +46,15 @@ public sealed class UserGrain(Database database) : Grain, IUserGrain
             new { IsActive = isActive, _user.Id });
         _user = _user with { IsActive = isActive };
         return _user;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserRow.Columns} FROM users WHERE id = @Id",
+            new { Id = this.GetPrimaryKeyLong() },
+            cancellationToken: cancellationToken));
+        _user = row?.ToView();
     }
 }

@@ -14,13 +14,14 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
     [Fact]
     public async Task RegisterThenTokenThenMe()
     {
+        // The seed's walk-through, without the harness's verification step: a new address may sign in at once.
         var email = UniqueEmail("alice");
-        var created = await Http.RegisterAsync(email, fullName: "Alice Liddell");
-        Assert.Equal(email, created["email"]!.GetValue<string>());
-        Assert.Equal("Alice Liddell", created["full_name"]!.GetValue<string>());
-        Assert.True(created["is_active"]!.GetValue<bool>());
-        Assert.Null(created["password"]);
-        Assert.Null(created["password_hash"]);
+        var (registered, accepted, _) = await Http.PostJsonAsync("/auth/register", new { email, password = DefaultPassword, full_name = "Alice Liddell" });
+        Assert.Equal(HttpStatusCode.Accepted, registered);
+        Assert.Equal(email, accepted!["email"]!.GetValue<string>());
+        Assert.Null(accepted["id"]);
+        Assert.Null(accepted["password"]);
+        Assert.Null(accepted["password_hash"]);
 
         var (status, token, _) = await Http.PostJsonAsync("/auth/token", new { username = email, password = DefaultPassword });
         Assert.Equal(HttpStatusCode.OK, status);
@@ -29,7 +30,11 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
 
         var (meStatus, me, _) = await Http.GetJsonAsync("/auth/me", token["access_token"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, meStatus);
-        Assert.Equal(created["id"]!.GetValue<long>(), me!["id"]!.GetValue<long>());
+        Assert.Equal(email, me!["email"]!.GetValue<string>());
+        Assert.Equal("Alice Liddell", me["full_name"]!.GetValue<string>());
+        Assert.True(me["is_active"]!.GetValue<bool>());
+        Assert.False(me["email_verified"]!.GetValue<bool>());
+        Assert.Null(me["password_hash"]);
     }
 
     [Fact]
@@ -48,12 +53,38 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
     }
 
     [Fact]
-    public async Task EmailIsUniqueCaseInsensitively()
+    public async Task RegisteringAnExistingAddressAnswersExactlyLikeANewOne()
     {
+        // Was EmailIsUniqueCaseInsensitively (409 for the second registration): a 409 told anyone which
+        // addresses have accounts. Now both answers are the same; only the mailbox learns it, and the
+        // address stays unique case-insensitively (one row).
         var email = UniqueEmail("case");
-        await Http.RegisterAsync(email);
-        var again = await Http.PostJsonAsync("/auth/register", new { email = "  " + email.ToUpperInvariant(), password = DefaultPassword });
-        AssertProblem(HttpStatusCode.Conflict, again);
+        var first = await Http.PostJsonAsync("/auth/register", new { email, password = DefaultPassword });
+        var again = await Http.PostJsonAsync("/auth/register", new { email, password = "another password 123" });
+        var fresh = await Http.PostJsonAsync("/auth/register", new { email = UniqueEmail("fresh"), password = DefaultPassword });
+
+        foreach (var answer in new[] { first, again, fresh })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+            Assert.Equal(["email", "message"], answer.Body!.AsObject().Select(p => p.Key).Order());
+            Assert.Equal(first.Body!["message"]!.ToJsonString(), answer.Body["message"]!.ToJsonString());
+        }
+
+        Assert.Equal(first.Body!.ToJsonString(), again.Body!.ToJsonString());
+        var upper = await Http.PostJsonAsync("/auth/register", new { email = "  " + email.ToUpperInvariant(), password = DefaultPassword });
+        Assert.Equal(HttpStatusCode.Accepted, upper.Status);
+
+        await using var db = await _system.OpenDatabaseAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM users WHERE email_normalized = @e", db);
+        count.Parameters.AddWithValue("e", email.ToLowerInvariant());
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+
+        // The mail says it: the second registration's mail is "you already have an account".
+        await Eventually(() => _system.Api.Output.Contains($"registration mail for {email} (you already have an account)", StringComparison.Ordinal));
+        Assert.Contains($"registration mail for {email} (new account)", _system.Api.Output, StringComparison.Ordinal);
+
+        // The first password stays the account's.
+        await Http.LoginAsync(email);
     }
 
     [Fact]
@@ -64,8 +95,9 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
             Http.PostJsonAsync("/auth/register", new { email = i % 2 == 0 ? email : email.ToUpperInvariant(), password = DefaultPassword }));
         var results = await Task.WhenAll(attempts);
 
-        Assert.Single(results, r => r.Status == HttpStatusCode.Created);
-        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.Status));
+        // Was: one 201 and 409 for the rest. Every answer is now the same 202 (no account oracle); the
+        // unique index still lets exactly one row in.
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Accepted, r.Status));
         await using var db = await _system.OpenDatabaseAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM users WHERE email_normalized = @e", db);
         count.Parameters.AddWithValue("e", email.ToLowerInvariant());
@@ -151,10 +183,7 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
     public async Task PlatformAdministratorsSeeAllUsersPaged()
     {
         var user = await Http.NewUserAsync("visible");
-        string adminToken;
-        var (status, _, _) = await Http.PostJsonAsync("/auth/register", new { email = SharedSystemFixture.AdminEmail, password = DefaultPassword });
-        Assert.True(status is HttpStatusCode.Created or HttpStatusCode.Conflict);
-        adminToken = await Http.LoginAsync(SharedSystemFixture.AdminEmail);
+        var adminToken = await Http.RegisterVerifiedAsync(SharedSystemFixture.AdminEmail);
 
         var (_, all, response) = await Http.GetJsonAsync("/auth/users?limit=200", adminToken);
         var total = long.Parse(response.Headers.GetValues("X-Total-Count").Single(), System.Globalization.CultureInfo.InvariantCulture);
@@ -164,5 +193,15 @@ public class RegistrationAndLoginTests(SharedSystemFixture fixture)
         var (_, page, _) = await Http.GetJsonAsync("/auth/users?limit=1&offset=1", adminToken);
         Assert.Single(page!.AsArray());
         Assert.Equal(all.AsArray()[1]!["id"]!.GetValue<long>(), page.AsArray()[0]!["id"]!.GetValue<long>());
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 100 && !condition(); attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition());
     }
 }

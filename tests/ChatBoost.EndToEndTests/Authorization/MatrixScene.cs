@@ -56,8 +56,7 @@ public sealed class MatrixUsers
     private static async Task<(long, string, string)> PlatformAdminAsync(HttpClient http)
     {
         var email = SharedSystemFixture.AdminEmail;
-        await http.PostJsonAsync("/auth/register", new { email, password = DefaultPassword });
-        var token = await http.LoginAsync(email);
+        var token = await http.RegisterVerifiedAsync(email);
         var (_, me, _) = await http.GetJsonAsync("/auth/me", token);
         return (me!["id"]!.GetValue<long>(), email, token);
     }

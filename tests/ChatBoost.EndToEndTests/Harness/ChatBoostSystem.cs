@@ -27,6 +27,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         BaseAddress = new Uri($"http://127.0.0.1:{apiPort}");
         _recorder.InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
         Http = new HttpClient(_recorder) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        RegistrationMail.Register(Http, this);
     }
 
     public TestDatabase Database { get; }
@@ -60,6 +61,12 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             ["ORLEANS_CLUSTER_ID"] = "e2e-" + Guid.NewGuid().ToString("N")[..12],
             ["SILO_ADVERTISED_IP"] = "127.0.0.1",
             ["LOGIN_MAX_FAILURES_PER_IP"] = "10000",
+            ["LOGIN_REQUESTS_PER_MINUTE_PER_CLIENT"] = "100000",
+            ["REGISTRATIONS_PER_HOUR_PER_CLIENT"] = "100000",
+            ["REGISTRATIONS_PER_MINUTE"] = "100000",
+            ["BCRYPT_REGISTRATION_QUEUE"] = "16",
+            // Loopback is the tests' proxy: a test may name its client with X-Forwarded-For.
+            ["TRUSTED_PROXIES"] = "127.0.0.1",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

@@ -13,6 +13,9 @@ public sealed class SharedSystemFixture : IAsyncLifetime
     /// <summary>Platform administrator configured through ADMIN_EMAILS.</summary>
     public const string AdminEmail = "platform-admin@e2e.test";
 
+    /// <summary>Also in ADMIN_EMAILS; tests register it without verifying it (an unverified address is no administrator).</summary>
+    public const string UnverifiedAdminEmail = "platform-admin-unverified@e2e.test";
+
     private ChatBoostSystem? _system;
     private WebApplication? _fake;
 
@@ -24,7 +27,7 @@ public sealed class SharedSystemFixture : IAsyncLifetime
         await _fake.StartAsync();
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
         {
-            ["ADMIN_EMAILS"] = AdminEmail,
+            ["ADMIN_EMAILS"] = AdminEmail + "," + UnverifiedAdminEmail,
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
         });
     }
