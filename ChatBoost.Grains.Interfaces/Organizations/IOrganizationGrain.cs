@@ -40,9 +40,6 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     [Alias("GetMembers")]
     Task<IReadOnlyList<MemberView>> GetMembersAsync();
 
-    [Alias("AddMember")]
-    Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role);
-
     [Alias("ChangeRole")]
     Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role);
 
@@ -50,6 +47,10 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     [Alias("RemoveMember")]
     Task<CommandResult<bool>> RemoveMemberAsync(long actorUserId, long userId);
 
+    /// <summary>
+    /// Creates an invitation. Nobody becomes a member without accepting one (membership by consent): "adding" an
+    /// existing user is an invitation for that account (<see cref="CreateInvitationCommand.InvitedUserId"/>).
+    /// </summary>
     [Alias("Invite")]
     Task<CommandResult<InvitationView>> InviteAsync(CreateInvitationCommand command);
 

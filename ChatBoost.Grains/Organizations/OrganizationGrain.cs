@@ -102,25 +102,6 @@ public sealed class OrganizationGrain(
             ? [.. S.Members.OrderBy(m => m.Value.JoinedAt).Select(m => new MemberView(m.Key, m.Value.Role, m.Value.JoinedAt))]
             : []);
 
-    public async Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role)
-    {
-        if ((MembershipRules.CheckPermission<MemberView>(S, actorUserId, Permissions.MembersManage)
-             ?? MembershipRules.CheckGrant<MemberView>(S, actorUserId, role)) is { } refused)
-        {
-            return refused;
-        }
-
-        if (S.Members.ContainsKey(userId))
-        {
-            return CommandResult.Fail<MemberView>(CommandStatus.Conflict, "The user is already a member.");
-        }
-
-        var member = new MemberRecord(role, time.GetUtcNow());
-        S.Members[userId] = member;
-        await SaveAsync();
-        return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
-    }
-
     public async Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role)
     {
         if (MembershipRules.CheckChangeRole<MemberView>(S, actorUserId, userId, role) is { } refused)
@@ -154,6 +135,11 @@ public sealed class OrganizationGrain(
             return refused;
         }
 
+        if (command.InvitedUserId is { } invitee && S.Members.ContainsKey(invitee))
+        {
+            return CommandResult.Fail<InvitationView>(CommandStatus.Conflict, "The user is already a member.");
+        }
+
         var now = time.GetUtcNow();
         var pending = S.Invitations.Values.Where(i => i.StatusAt(now) == InvitationStatus.Pending).ToList();
         if (pending.Count >= MaxPendingInvitations)
@@ -161,14 +147,15 @@ public sealed class OrganizationGrain(
             return CommandResult.Fail<InvitationView>(CommandStatus.Conflict, $"At most {MaxPendingInvitations} invitations may be pending; revoke some first.");
         }
 
-        // Inviting the same address again replaces its pending invitation (a "resend"): one valid link per address.
-        foreach (var previous in pending.Where(i => i.Email == command.Email))
+        // Inviting the same address (or account) again replaces its pending invitation (a "resend"): one valid link each.
+        foreach (var previous in pending.Where(i => MembershipRules.SameInvitee(i, command)))
         {
             S.Invitations[previous.Id] = previous with { Status = InvitationStatus.Revoked, ClosedAt = now };
         }
 
         var id = await NextInvitationIdAsync();
-        var invitation = new InvitationRecord(id, command.Email, command.Role, command.TokenHash, command.ActorUserId, now, now + command.ValidFor, InvitationStatus.Pending);
+        var invitation = new InvitationRecord(
+            id, command.Email, command.Role, command.TokenHash, command.ActorUserId, now, now + command.ValidFor, InvitationStatus.Pending, InvitedUserId: command.InvitedUserId);
         S.Invitations[id] = invitation;
         PruneClosedInvitations(now);
         await SaveAsync();
@@ -202,7 +189,7 @@ public sealed class OrganizationGrain(
                 return CommandResult.Fail<MemberView>(CommandStatus.Gone, "This invitation has expired.");
         }
 
-        if (invitation.Email != normalizedEmail)
+        if (invitation.Email != normalizedEmail || (invitation.InvitedUserId is { } invitee && invitee != userId))
         {
             return CommandResult.Fail<MemberView>(CommandStatus.Forbidden, "This invitation was sent to another e-mail address.");
         }
@@ -331,7 +318,7 @@ public sealed class OrganizationGrain(
     }
 
     private InvitationView ToView(InvitationRecord i, DateTimeOffset now) =>
-        new(i.Id, Id, i.Email, i.Role, i.StatusAt(now), i.InvitedBy, i.CreatedAt, i.ExpiresAt);
+        new(i.Id, Id, i.Email, i.Role, i.StatusAt(now), i.InvitedBy, i.CreatedAt, i.ExpiresAt, i.InvitedUserId);
 
     private OrganizationView ToView() =>
         new(Id, S.Name, S.IsPersonal, S.CreatedBy, S.CreatedAt, S.Members.Count, S.Description, S.UpdatedAt);

@@ -1,5 +1,6 @@
 using System.Net;
 using ChatBoost.EndToEndTests.Harness;
+using ChatBoost.EndToEndTests.Team;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
 
 namespace ChatBoost.EndToEndTests.Authorization;
@@ -89,13 +90,13 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
         var orgId = org!["id"]!.GetValue<long>();
         foreach (var (caller, role) in new[] { (Caller.Admin, "admin"), (Caller.Member, "member"), (Caller.Viewer, "viewer") })
         {
-            await AddAsync(system, orgId, owner, users.Callers[caller].Id, role);
+            await system.JoinAsync(orgId, owner, users.Callers[caller], role);
         }
 
         return new MatrixScene(system, users, orgId);
     }
 
-    public Task AddTargetMemberAsync() => AddAsync(System, OrganizationId, OwnerToken, Users.Target.Id, "member");
+    public Task AddTargetMemberAsync() => System.JoinAsync(OrganizationId, OwnerToken, Users.Target, "member");
 
     public async Task CreateInvitationAsync()
     {
@@ -212,10 +213,4 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
     }
 
     public static string NewPhone() => "1555" + Random.Shared.Next(1_000_000, 10_000_000).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task AddAsync(ChatBoostSystem system, long orgId, string ownerToken, long userId, string role)
-    {
-        var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, ownerToken);
-        Assert.True(status == HttpStatusCode.Created, $"add member: {status} {body?.ToJsonString()}");
-    }
 }

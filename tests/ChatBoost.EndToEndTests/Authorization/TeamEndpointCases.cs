@@ -24,7 +24,7 @@ public static class TeamEndpointCases
         yield return new("GET /team/organizations/{org_id}/members", s => (HttpMethod.Get, Org(s) + "/members", null), Expect.AnyMember());
         yield return new("POST /team/organizations/{org_id}/members",
             s => (HttpMethod.Post, Org(s) + "/members", new { user_id = s.Users.Spare.Id, role = "member" }),
-            Expect.Managers(HttpStatusCode.Created), Mutates: true);
+            Expect.Managers(HttpStatusCode.Accepted), Mutates: true);
         yield return new("PUT /team/organizations/{org_id}/members/{user_id}",
             s => (HttpMethod.Put, $"{Org(s)}/members/{s.Users.Target.Id}", new { role = "viewer" }),
             Expect.Managers(), Mutates: true, Setup: s => s.AddTargetMemberAsync());
