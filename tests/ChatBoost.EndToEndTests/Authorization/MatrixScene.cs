@@ -100,11 +100,23 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
 
     public async Task CreateInvitationAsync()
     {
+        var email = UniqueEmail("invitee");
+        var mark = System.Api.OutputLength;
         var (status, invitation, _) = await System.Http.PostJsonAsync(
-            $"/team/organizations/{OrganizationId}/invitations", new { email = UniqueEmail("invitee"), role = "member" }, OwnerToken);
+            $"/team/organizations/{OrganizationId}/invitations", new { email, role = "member" }, OwnerToken);
         Assert.Equal(HttpStatusCode.Created, status);
         InvitationId = invitation!["id"]!.GetValue<long>();
+        InvitationToken = await TeamScenario.TokenLoggedSinceAsync(System, email, mark);
     }
+
+    /// <summary>Set by <see cref="CreateInvitationAsync"/>: the token of that invitation, for a stranger's address.</summary>
+    public string InvitationToken { get; set; } = "";
+
+    /// <summary>Set by <see cref="CreateExtraUserAsync"/>.</summary>
+    public long ExtraUserId { get; set; }
+
+    /// <summary>A user of this scene alone (to deactivate).</summary>
+    public async Task CreateExtraUserAsync() => ExtraUserId = (await System.Http.NewUserAsync("matrix-extra")).Id;
 
     /// <summary>Set by the bot builder setups.</summary>
     public long BotId { get; set; }

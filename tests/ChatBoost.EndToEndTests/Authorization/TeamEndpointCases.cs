@@ -40,9 +40,17 @@ public static class TeamEndpointCases
             s => (HttpMethod.Delete, $"/team/invitations/{s.InvitationId}/revoke", null),
             Expect.Managers(HttpStatusCode.NoContent), Mutates: true, Setup: s => s.CreateInvitationAsync());
 
+        // The invitation is for a stranger's address: nobody in the scene may use its token.
+        yield return new("POST /team/invitations/{token}/accept",
+            s => (HttpMethod.Post, $"/team/invitations/{s.InvitationToken}/accept", null),
+            Expect.AnyUser(HttpStatusCode.Forbidden), Setup: s => s.CreateInvitationAsync());
+
         yield return new("GET /team/admin/users", _ => (HttpMethod.Get, "/team/admin/users", null), Expect.PlatformAdminsOnly());
         yield return new("POST /team/admin/users/{user_id}/activate",
             s => (HttpMethod.Post, $"/team/admin/users/{s.Users.Spare.Id}/activate", null), Expect.PlatformAdminsOnly());
+        yield return new("POST /team/admin/users/{user_id}/deactivate",
+            s => (HttpMethod.Post, $"/team/admin/users/{s.ExtraUserId}/deactivate", null), Expect.PlatformAdminsOnly(),
+            Mutates: true, Setup: s => s.CreateExtraUserAsync());
     }
 
     private static string Org(MatrixScene s) => $"/team/organizations/{s.OrganizationId}";
