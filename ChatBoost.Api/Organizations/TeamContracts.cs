@@ -157,3 +157,23 @@ public sealed record OrganizationStatsResponse(
     public static OrganizationStatsResponse From(OrganizationStats s) =>
         new(s.OrganizationId, s.MemberCount, s.MembersByRole.ToDictionary(r => RoleNames.ToName(r.Key), r => r.Value), s.PendingInvitations, s.Resources);
 }
+
+/// <summary>An organization's own webhook allow-list entries (allow-list syntax: IP, IP:port, [IPv6]:port, CIDR).</summary>
+public sealed class WebhookAllowListRequest : IRequestBody
+{
+    public IReadOnlyList<string>? Entries { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        if (Entries is null)
+        {
+            errors.Add("entries", "Required: a list of addresses or ranges ([] removes every entry).");
+        }
+        else if (Entries.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("entries", "Entries must not be blank.");
+        }
+    }
+}
+
+public sealed record WebhookAllowListResponse(long OrganizationId, IReadOnlyList<string> Entries);

@@ -139,6 +139,15 @@ public static class TeamEndpoints
             .RequireOrganizationPermission(OrganizationRead)
             .WithSummary("Organization statistics: members by role, pending invitations, resources");
 
+        org.MapGet("/webhook-allow-list", async (HttpContext http, IClusterClient cluster) =>
+            {
+                var organizationId = OrganizationAccess.Get(http).OrganizationId;
+                var entries = await cluster.GetGrain<IOrganizationGrain>(organizationId).GetWebhookAllowListAsync();
+                return TypedResults.Ok(new WebhookAllowListResponse(organizationId, entries));
+            })
+            .RequireOrganizationPermission(OrganizationRead)
+            .WithSummary("The webhook_action destinations this organization may reach beyond the platform's list (set by platform administrators)");
+
         team.MapPost("/invitations/{token}/accept", AcceptInvitationAsync)
             .RequireAuthorization()
             .WithSummary("Accept an invitation (signed in with the invited e-mail address)");

@@ -1,7 +1,9 @@
+using ChatBoost.Grains.Flows.Http;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Organizations;
 using Dapper;
+using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Grains.Organizations;
 
@@ -10,10 +12,14 @@ public sealed class OrganizationGrain(
     [PersistentState("organization", "Default")] IPersistentState<OrganizationState> state,
     OrganizationProjection projection,
     Database database,
-    TimeProvider time) : Grain, IOrganizationGrain
+    TimeProvider time,
+    IOptions<OrganizationLimits> limits) : Grain, IOrganizationGrain
 {
     /// <summary>More pending invitations than this is a mistake or abuse.</summary>
     public const int MaxPendingInvitations = 200;
+
+    /// <summary>An allow-list is a few internal services, not a network map.</summary>
+    public const int MaxWebhookAllowListEntries = 50;
 
     /// <summary>Closed invitations are kept in state this long, then only in the table.</summary>
     private static readonly TimeSpan ClosedInvitationRetention = TimeSpan.FromDays(30);
@@ -262,6 +268,64 @@ public sealed class OrganizationGrain(
         {
             await SaveAsync();
         }
+    }
+
+    public async Task<CommandResult<bool>> ReserveResourceAsync(string kind, long id)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.NotFound, "Organization not found.");
+        }
+
+        if (!S.Resources.TryGetValue(kind, out var ids))
+        {
+            S.Resources[kind] = ids = [];
+        }
+
+        if (ids.Contains(id))
+        {
+            return CommandResult.Ok(true);
+        }
+
+        if (limits.Value.For(kind) is { } cap && ids.Count >= cap)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.Conflict,
+                $"This organization has {ids.Count} {kind}, the most allowed ({OrganizationLimits.VariableFor(kind)} = {cap}); delete some first.");
+        }
+
+        ids.Add(id);
+        await SaveAsync();
+        return CommandResult.Ok(true);
+    }
+
+    public Task<IReadOnlyList<string>> GetWebhookAllowListAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(S.IsLive ? [.. S.WebhookAllowList] : []);
+
+    public async Task<CommandResult<IReadOnlyList<string>>> SetWebhookAllowListAsync(IReadOnlyList<string> entries)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.NotFound, "Organization not found.");
+        }
+
+        var cleaned = entries.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (cleaned.Count > MaxWebhookAllowListEntries)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.Invalid, $"At most {MaxWebhookAllowListEntries} entries.", "entries");
+        }
+
+        try
+        {
+            AllowList.Parse(cleaned);
+        }
+        catch (ArgumentException e)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.Invalid, e.Message.Split(" (Parameter")[0], "entries");
+        }
+
+        S.WebhookAllowList = cleaned;
+        await SaveAsync();
+        return CommandResult.Ok<IReadOnlyList<string>>([.. cleaned]);
     }
 
     public async Task UnregisterResourceAsync(string kind, long id)

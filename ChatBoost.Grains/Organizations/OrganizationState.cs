@@ -30,6 +30,9 @@ public sealed class OrganizationState
     /// <summary>Ids of the resources the organization owns, by kind ("bots", "flows", …).</summary>
     [Id(10)] public Dictionary<string, HashSet<long>> Resources { get; set; } = [];
 
+    /// <summary>Webhook destinations a platform administrator allowed this organization beyond the platform list.</summary>
+    [Id(11)] public List<string> WebhookAllowList { get; set; } = [];
+
     public bool IsLive => Exists && DeletedAt is null;
 
     public int OwnerCount => Members.Values.Count(m => m.Role == OrganizationRole.Owner);

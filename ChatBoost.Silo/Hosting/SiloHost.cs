@@ -32,6 +32,7 @@ public static class SiloHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         AddChatBoostServices(builder.Services, settings);
         builder.Services.AddChatBoostWhatsApp(builder.Configuration);
+        builder.Services.AddChatBoostOrganizations(builder.Configuration);
 
         var connectionString = settings.DatabaseConnectionString;
         var redisConfiguration = settings.RedisConfiguration;

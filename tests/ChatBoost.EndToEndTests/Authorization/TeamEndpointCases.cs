@@ -40,6 +40,11 @@ public static class TeamEndpointCases
             s => (HttpMethod.Delete, $"/team/invitations/{s.InvitationId}/revoke", null),
             Expect.Managers(HttpStatusCode.NoContent), Mutates: true, Setup: s => s.CreateInvitationAsync());
 
+        yield return new("GET /team/organizations/{org_id}/webhook-allow-list", s => (HttpMethod.Get, Org(s) + "/webhook-allow-list", null), Expect.AnyMember());
+        yield return new("PUT /team/admin/organizations/{org_id}/webhook-allow-list",
+            s => (HttpMethod.Put, $"/team/admin/organizations/{s.OrganizationId}/webhook-allow-list", new { entries = new[] { "10.1.2.3:443" } }),
+            Expect.PlatformAdminsOnly(), Mutates: true);
+
         // The invitation is for a stranger's address: nobody in the scene may use its token.
         yield return new("POST /team/invitations/{token}/accept",
             s => (HttpMethod.Post, $"/team/invitations/{s.InvitationToken}/accept", null),
