@@ -60,6 +60,9 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             ["ORLEANS_CLUSTER_ID"] = "e2e-" + Guid.NewGuid().ToString("N")[..12],
             ["SILO_ADVERTISED_IP"] = "127.0.0.1",
             ["LOGIN_MAX_FAILURES_PER_IP"] = "10000",
+
+            // The matrix's owner creates an organization for every scene (TenantCapTests checks the cap itself).
+            ["LIMITS_ORGANIZATIONS_PER_USER"] = "100000",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
