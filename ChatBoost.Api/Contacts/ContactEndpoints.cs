@@ -36,11 +36,13 @@ public static class ContactEndpoints
 
     private static void MapFlowContacts(RouteGroupBuilder contacts)
     {
-        contacts.MapPost("/", async (Body<CreateContactRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IContactGrain>(body.Value.BotId!.Value, body.Value.PhoneDigits(), null)
-                    .CreateAsync(body.Value.ToCommand(OrganizationAccess.Get(http).OrganizationId)))
-                    .WithListAttributeField()
-                    .ToHttp(c => TypedResults.Created($"/contacts/{c.Id}", ContactResponse.From(c, withAttributes: true))))
+        contacts.MapPost("/", async (Body<CreateContactRequest> body, HttpContext http, IClusterClient cluster, IConfiguration configuration) =>
+                await ContactCap.RefusalAsync(cluster, configuration, OrganizationAccess.Get(http).OrganizationId, body.Value.BotId!.Value) is { } capped
+                    ? capped
+                    : (await cluster.GetGrain<IContactGrain>(body.Value.BotId!.Value, body.Value.PhoneDigits(), null)
+                        .CreateAsync(body.Value.ToCommand(OrganizationAccess.Get(http).OrganizationId)))
+                        .WithListAttributeField()
+                        .ToHttp(c => TypedResults.Created($"/contacts/{c.Id}", ContactResponse.From(c, withAttributes: true))))
             .RequireOrganizationPermissionFromBody<CreateContactRequest>(ContactsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))
             .WithSummary("Create a contact")
             .WithDescription(

@@ -109,6 +109,7 @@ public static class ApiHost
         api.MapWhatsAppSendEndpoints();
         ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
+        app.LogRouteTableOnStart();
         return app;
     }
 

@@ -2,6 +2,7 @@ using ChatBoost.Api.Auth;
 using ChatBoost.Api.Http;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.Auth;
+using ChatBoost.Grains.Interfaces.Organizations;
 using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Api.Organizations;
@@ -33,6 +34,15 @@ public static class PlatformAdminEndpoints
             .WithSummary("Deactivate a user: their tokens stop working at once");
         admin.MapPost("/users/{user_id}/activate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, true))
             .WithSummary("Reactivate a user");
+
+        admin.MapPut("/organizations/{org_id}/webhook-allow-list", async (Body<WebhookAllowListRequest> body, HttpContext http, IClusterClient cluster) =>
+                OrganizationPermissionExtensions.RouteId(http, "org_id") is not { } orgId
+                    ? TypedResults.Problem("Organization not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
+                    : (await cluster.GetGrain<IOrganizationGrain>(orgId).SetWebhookAllowListAsync(body.Value.Entries!))
+                        .ToHttp(entries => TypedResults.Ok(new WebhookAllowListResponse(orgId, entries))))
+            .WithSummary("Set the webhook_action destinations one organization may reach beyond FLOW_WEBHOOK_ALLOW_LIST")
+            .WithDescription("Body: {\"entries\": [\"10.1.2.3:443\", \"10.20.0.0/16\"]} (addresses, ranges, optional ports; never host names). "
+                + "Replaces the organization's entries; [] removes them. Platform administrators only: an entry opens internal addresses to that tenant's flows.");
         return admin;
     }
 

@@ -39,7 +39,7 @@ public sealed class UpdateOrganizationRequest : IRequestBody
     }
 }
 
-/// <summary>Adds an existing user, named by <c>user_id</c> or <c>email</c> (exactly one).</summary>
+/// <summary>Invites a user to join, named by <c>user_id</c> or <c>email</c> (exactly one); they join by accepting.</summary>
 public sealed class AddMemberRequest : IRequestBody
 {
     public long? UserId { get; init; }
@@ -135,11 +135,16 @@ public sealed record MemberResponse(long UserId, string? Email, string? FullName
     public static MemberResponse From(MemberView m) => new(m.UserId, m.Email, m.FullName, RoleNames.ToName(m.Role), m.JoinedAt);
 }
 
+/// <summary>
+/// An invitation as the organization sees it: by e-mail (the address the inviter typed) or for an account
+/// (<c>user_id</c>; the account's address is not shown, so "add member" cannot harvest e-mail addresses).
+/// </summary>
 public sealed record InvitationResponse(
-    long Id, long OrganizationId, string Email, string Role, string Status, long InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool? EmailSent = null)
+    long Id, long OrganizationId, string? Email, long? UserId, string Role, string Status, long InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool? EmailSent = null)
 {
     public static InvitationResponse From(InvitationView i, bool? emailSent = null) =>
-        new(i.Id, i.OrganizationId, i.Email, RoleNames.ToName(i.Role), i.Status.ToString().ToLowerInvariant(), i.InvitedBy, i.CreatedAt, i.ExpiresAt, emailSent);
+        new(i.Id, i.OrganizationId, i.InvitedUserId is null ? i.Email : null, i.InvitedUserId, RoleNames.ToName(i.Role), i.Status.ToString().ToLowerInvariant(),
+            i.InvitedBy, i.CreatedAt, i.ExpiresAt, emailSent);
 }
 
 public sealed record RoleResponse(string Role, string Description, IReadOnlyList<string> Permissions);
@@ -152,3 +157,23 @@ public sealed record OrganizationStatsResponse(
     public static OrganizationStatsResponse From(OrganizationStats s) =>
         new(s.OrganizationId, s.MemberCount, s.MembersByRole.ToDictionary(r => RoleNames.ToName(r.Key), r => r.Value), s.PendingInvitations, s.Resources);
 }
+
+/// <summary>An organization's own webhook allow-list entries (allow-list syntax: IP, IP:port, [IPv6]:port, CIDR).</summary>
+public sealed class WebhookAllowListRequest : IRequestBody
+{
+    public IReadOnlyList<string>? Entries { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        if (Entries is null)
+        {
+            errors.Add("entries", "Required: a list of addresses or ranges ([] removes every entry).");
+        }
+        else if (Entries.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("entries", "Entries must not be blank.");
+        }
+    }
+}
+
+public sealed record WebhookAllowListResponse(long OrganizationId, IReadOnlyList<string> Entries);

@@ -88,7 +88,9 @@ public static class TeamEndpoints
 
         org.MapPost("/members", AddMemberAsync)
             .RequireOrganizationPermission(MembersManage)
-            .WithSummary("Add an existing user as a member, by user_id or email");
+            .WithSummary("Invite someone to become a member, by user_id or email (they join only by accepting)")
+            .WithDescription("Membership is by consent: this creates an invitation (202) that the user accepts with the mailed link. "
+                + "For a user_id the answer is the same whether or not an account has that id, and never shows the account's e-mail address.");
 
         org.MapPut("/members/{user_id}", async (Body<UpdateMemberRequest> body, HttpContext http, IClusterClient cluster) =>
             {
@@ -136,6 +138,15 @@ public static class TeamEndpoints
             })
             .RequireOrganizationPermission(OrganizationRead)
             .WithSummary("Organization statistics: members by role, pending invitations, resources");
+
+        org.MapGet("/webhook-allow-list", async (HttpContext http, IClusterClient cluster) =>
+            {
+                var organizationId = OrganizationAccess.Get(http).OrganizationId;
+                var entries = await cluster.GetGrain<IOrganizationGrain>(organizationId).GetWebhookAllowListAsync();
+                return TypedResults.Ok(new WebhookAllowListResponse(organizationId, entries));
+            })
+            .RequireOrganizationPermission(OrganizationRead)
+            .WithSummary("The webhook_action destinations this organization may reach beyond the platform's list (set by platform administrators)");
 
         team.MapPost("/invitations/{token}/accept", AcceptInvitationAsync)
             .RequireAuthorization()
@@ -185,30 +196,41 @@ public static class TeamEndpoints
         return TypedResults.Ok(new PermissionCheckResponse(orgId, permission, role is { } r && Permissions.Has(r, permission), role is { } n ? RoleNames.ToName(n) : null));
     }
 
-    private static async Task<IResult> AddMemberAsync(Body<AddMemberRequest> body, HttpContext http, IClusterClient cluster)
+    /// <summary>
+    /// "Add member" is an invitation (membership by consent). By e-mail it is an ordinary invitation. By user_id it
+    /// is an invitation for that account, mailed to its address, which the organization never sees; an id without an
+    /// active account gets an invitation nobody can accept, so the answer tells nothing about who exists.
+    /// </summary>
+    private static async Task<IResult> AddMemberAsync(Body<AddMemberRequest> body, HttpContext http, IClusterClient cluster, InvitationMailer mailer, SmtpOptions smtp)
     {
         var request = body.Value;
-        var userId = request.UserId ?? await cluster.GetGrain<Grains.Interfaces.Auth.IUserDirectoryGrain>(0).FindUserIdAsync(EmailAddress.Normalize(request.Email!));
-        if (userId is not { } id || await cluster.GetGrain<Grains.Interfaces.Auth.IUserGrain>(id).GetAsync() is not { IsActive: true })
+        RoleNames.TryParse(request.Role, out var role);
+        if (request.UserId is not { } userId)
         {
-            return TypedResults.Problem("No active user with this id or e-mail. To add someone without an account, send an invitation.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+            return await CreateInvitationAsync(http, cluster, mailer, smtp, EmailAddress.Normalize(request.Email!), role, invitedUserId: null, viaAddMember: true);
         }
 
-        RoleNames.TryParse(request.Role, out var role);
-        return (await cluster.GetGrain<IOrganizationGrain>(OrganizationAccess.Get(http).OrganizationId).AddMemberAsync(CurrentUser.Get(http).Id, id, role))
-            .ToHttp(m => TypedResults.Created($"/team/organizations/{OrganizationAccess.Get(http).OrganizationId}/members/{m.UserId}", MemberResponse.From(m)));
+        var user = await cluster.GetGrain<Grains.Interfaces.Auth.IUserGrain>(userId).GetAsync();
+        var email = user is { IsActive: true } ? EmailAddress.Normalize(user.Email) : "";
+        return await CreateInvitationAsync(http, cluster, mailer, smtp, email, role, userId, viaAddMember: true);
     }
 
-    private static async Task<IResult> InviteAsync(
-        Body<CreateInvitationRequest> body, HttpContext http, IClusterClient cluster, InvitationMailer mailer, SmtpOptions smtp)
+    private static Task<IResult> InviteAsync(Body<CreateInvitationRequest> body, HttpContext http, IClusterClient cluster, InvitationMailer mailer, SmtpOptions smtp)
+    {
+        RoleNames.TryParse(body.Value.Role ?? "member", out var role);
+        return CreateInvitationAsync(http, cluster, mailer, smtp, EmailAddress.Normalize(body.Value.Email!), role, invitedUserId: null, viaAddMember: false);
+    }
+
+    /// <summary>The invitation, mailed. "Add member" answers 202 (nobody joined yet); for an account, without the
+    /// <c>email_sent</c> flag, which would tell whether the id has an active account.</summary>
+    private static async Task<IResult> CreateInvitationAsync(
+        HttpContext http, IClusterClient cluster, InvitationMailer mailer, SmtpOptions smtp, string email, OrganizationRole role, long? invitedUserId, bool viaAddMember)
     {
         var access = OrganizationAccess.Get(http);
-        var email = EmailAddress.Normalize(body.Value.Email!);
-        RoleNames.TryParse(body.Value.Role ?? "member", out var role);
         var token = NewToken();
         var organization = cluster.GetGrain<IOrganizationGrain>(access.OrganizationId);
         var result = await organization.InviteAsync(new CreateInvitationCommand(
-            CurrentUser.Get(http).Id, email, role, HashToken(token), TimeSpan.FromDays(smtp.InvitationExpireDays)));
+            CurrentUser.Get(http).Id, email, role, HashToken(token), TimeSpan.FromDays(smtp.InvitationExpireDays), invitedUserId));
         if (!result.IsOk)
         {
             return result.ToHttp(_ => TypedResults.NoContent());
@@ -216,8 +238,11 @@ public static class TeamEndpoints
 
         var invitation = result.Value!;
         var name = (await organization.GetAsync())?.Name ?? "an organization";
-        var sent = await mailer.SendAsync(email, name, RoleNames.ToName(role), token, invitation.ExpiresAt, http.RequestAborted);
-        return TypedResults.Created($"/team/organizations/{access.OrganizationId}/invitations", InvitationResponse.From(invitation, sent));
+        var sent = email.Length == 0 ? false : await mailer.SendAsync(email, name, RoleNames.ToName(role), token, invitation.ExpiresAt, http.RequestAborted);
+        var location = $"/team/organizations/{access.OrganizationId}/invitations";
+        return viaAddMember
+            ? TypedResults.Accepted(location, InvitationResponse.From(invitation, invitedUserId is null ? sent : null))
+            : TypedResults.Created(location, InvitationResponse.From(invitation, sent));
     }
 
     private static async Task<IResult> AcceptInvitationAsync(string token, HttpContext http, IClusterClient cluster)

@@ -59,6 +59,10 @@ public static class EnvironmentVariables
         ["FLOW_MAX_STEPS_PER_RUN"] = "Flows:MaxStepsPerRun",
         ["FLOW_WEBHOOK_ALLOW_LIST"] = "Flows:WebhookAllowList",
         ["FLOW_WEBHOOK_MAX_RESPONSE_BYTES"] = "Flows:WebhookMaxResponseBytes",
+        ["LIMITS_BOTS_PER_ORGANIZATION"] = "Limits:BotsPerOrganization",
+        ["LIMITS_TEMPLATES_PER_ORGANIZATION"] = "Limits:TemplatesPerOrganization",
+        ["LIMITS_ORGANIZATIONS_PER_USER"] = "Limits:OrganizationsPerUser",
+        ["LIMITS_CONTACTS_PER_BOT"] = "Limits:ContactsPerBot",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

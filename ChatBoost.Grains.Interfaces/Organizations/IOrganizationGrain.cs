@@ -40,9 +40,6 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     [Alias("GetMembers")]
     Task<IReadOnlyList<MemberView>> GetMembersAsync();
 
-    [Alias("AddMember")]
-    Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role);
-
     [Alias("ChangeRole")]
     Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role);
 
@@ -50,6 +47,10 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     [Alias("RemoveMember")]
     Task<CommandResult<bool>> RemoveMemberAsync(long actorUserId, long userId);
 
+    /// <summary>
+    /// Creates an invitation. Nobody becomes a member without accepting one (membership by consent): "adding" an
+    /// existing user is an invitation for that account (<see cref="CreateInvitationCommand.InvitedUserId"/>).
+    /// </summary>
     [Alias("Invite")]
     Task<CommandResult<InvitationView>> InviteAsync(CreateInvitationCommand command);
 
@@ -69,6 +70,29 @@ public interface IOrganizationGrain : IGrainWithIntegerKey
     /// <summary>Records that the organization owns resource <paramref name="id"/> of <paramref name="kind"/> ("bots", "flows", …). Idempotent.</summary>
     [Alias("RegisterResource")]
     Task RegisterResourceAsync(string kind, long id);
+
+    /// <summary>
+    /// Registers resource <paramref name="id"/> of <paramref name="kind"/> before it is created, unless the organization
+    /// has reached its cap on that kind (409, the problem names the cap) or does not exist (404). Idempotent. The
+    /// grain's one-at-a-time turns make the count exact however many creations race.
+    /// </summary>
+    [Alias("ReserveResource")]
+    Task<CommandResult<bool>> ReserveResourceAsync(string kind, long id);
+
+    /// <summary>
+    /// The <c>webhook_action</c> destinations this organization may reach besides the platform's
+    /// <c>FLOW_WEBHOOK_ALLOW_LIST</c> (allow-list syntax: IP, IP:port, [IPv6]:port, CIDR). Empty when it does not exist.
+    /// </summary>
+    [Alias("GetWebhookAllowList")]
+    Task<IReadOnlyList<string>> GetWebhookAllowListAsync();
+
+    /// <summary>
+    /// Replaces the organization's allow-list entries. Only platform administrators may call it (the API checks): an
+    /// entry opens internal addresses to the organization's flows, which is the operator's decision, not a tenant's.
+    /// 422 (field entries) for an entry that is not an address or range; 404 when the organization does not exist.
+    /// </summary>
+    [Alias("SetWebhookAllowList")]
+    Task<CommandResult<IReadOnlyList<string>>> SetWebhookAllowListAsync(IReadOnlyList<string> entries);
 
     /// <summary>Forgets a resource (deleted). Idempotent.</summary>
     [Alias("UnregisterResource")]

@@ -47,16 +47,22 @@ public sealed record InvitationView(
     [property: Id(4)] InvitationStatus Status,
     [property: Id(5)] long InvitedBy,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] DateTimeOffset ExpiresAt);
+    [property: Id(7)] DateTimeOffset ExpiresAt,
+    [property: Id(8)] long? InvitedUserId = null);
 
-/// <summary>An invitation to create; the token itself never reaches the grain, only its SHA-256.</summary>
+/// <summary>
+/// An invitation to create; the token itself never reaches the grain, only its SHA-256. <see cref="InvitedUserId"/>
+/// is set when a manager "adds" an existing user by id: the invitation is then for that account only, and its e-mail
+/// address (looked up by the API, empty when no active account has the id) is never shown to the organization.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.organizations.CreateInvitationCommand")]
 public sealed record CreateInvitationCommand(
     [property: Id(0)] long ActorUserId,
     [property: Id(1)] string Email,
     [property: Id(2)] OrganizationRole Role,
     [property: Id(3)] string TokenHash,
-    [property: Id(4)] TimeSpan ValidFor);
+    [property: Id(4)] TimeSpan ValidFor,
+    [property: Id(5)] long? InvitedUserId = null);
 
 [GenerateSerializer, Immutable, Alias("chatboost.organizations.OrganizationStats")]
 public sealed record OrganizationStats(

@@ -68,6 +68,12 @@ public sealed class BotGrain(
                 DefaultFlowField);
         }
 
+        var organization = GrainFactory.GetGrain<IOrganizationGrain>(command.OrganizationId);
+        if (await organization.ReserveResourceAsync(ResourceKind, Id) is { IsOk: false } capped)
+        {
+            return CommandResult.Fail<BotView>(capped.Status, capped.Detail!);
+        }
+
         var backup = S.Copy();
         S.Exists = true;
         S.OrganizationId = command.OrganizationId;
@@ -83,10 +89,10 @@ public sealed class BotGrain(
         S.CreatedAt = time.GetUtcNow();
         if ((await ProvePhoneNumberAsync(backup, command.WhatsappAccessToken is not null) ?? await ClaimAndSaveAsync(backup)) is { } refused)
         {
+            await organization.UnregisterResourceAsync(ResourceKind, Id);
             return refused;
         }
 
-        await GrainFactory.GetGrain<IOrganizationGrain>(S.OrganizationId).RegisterResourceAsync(ResourceKind, Id);
         return CommandResult.Ok(ToView());
     }
 

@@ -291,6 +291,7 @@ public sealed class ContactGrain(
     public void StartWebhook(long executionId, int step, CallWebhookEffect call)
     {
         _inFlight = (executionId, step);
+        var botId = _session.BotId;
         var results = _results;
         var self = this.AsReference<IContactGrain>();
         var log = logger;
@@ -300,7 +301,9 @@ public sealed class ContactGrain(
             WebhookCallResult result;
             try
             {
-                result = await webhooks.CallAsync(new WebhookRequest(call.Method, call.Url, call.Headers, call.JsonBody, call.Timeout), CancellationToken.None);
+                // Named by its bot, so the organization's own allow-list entries apply besides the platform's.
+                var request = new WebhookRequest(call.Method, call.Url, call.Headers, call.JsonBody, call.Timeout) { BotId = botId };
+                result = await webhooks.CallAsync(request, CancellationToken.None);
             }
             catch (Exception e)
             {

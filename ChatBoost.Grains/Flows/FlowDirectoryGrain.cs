@@ -3,6 +3,7 @@ using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
+using ChatBoost.Grains.Interfaces.Organizations;
 using Dapper;
 using Orleans.Concurrency;
 
@@ -17,6 +18,9 @@ namespace ChatBoost.Grains.Flows;
 [Reentrant]
 public sealed class FlowDirectoryGrain(Database database, TimeProvider time) : Grain, IFlowDirectoryGrain
 {
+    /// <summary>The organization's resource kind for templates, capped by <see cref="Organizations.OrganizationLimits.TemplatesPerOrganization"/>.</summary>
+    public const string TemplateResourceKind = "templates";
+
     private const string FlowColumns =
         """
         f.id AS Id, f.bot_id AS BotId, f.organization_id AS OrganizationId, f.name AS Name, f.description AS Description,
@@ -69,14 +73,21 @@ public sealed class FlowDirectoryGrain(Database database, TimeProvider time) : G
 
         var snapshot = FlowDocuments.Snapshot(command.EntryNodeKey, nodes);
         await using var connection = await database.OpenAsync();
+        var id = await connection.ExecuteScalarAsync<long>("SELECT nextval('flow_templates_id_seq')");
+        if (await GrainFactory.GetGrain<IOrganizationGrain>(command.OrganizationId).ReserveResourceAsync(TemplateResourceKind, id) is { IsOk: false } capped)
+        {
+            return ValidatedResult.Fail<TemplateView>(capped.Status, capped.Detail!, []);
+        }
+
         var row = await connection.QuerySingleAsync<TemplateRow>(
             $"""
             INSERT INTO flow_templates AS t (id, organization_id, name, description, definition, node_count, created_by, created_at)
-            VALUES (nextval('flow_templates_id_seq'), @OrganizationId, @Name, @Description, @Definition::jsonb, @NodeCount, @CreatedBy, @CreatedAt)
+            VALUES (@Id, @OrganizationId, @Name, @Description, @Definition::jsonb, @NodeCount, @CreatedBy, @CreatedAt)
             RETURNING {TemplateColumns}
             """,
             new
             {
+                Id = id,
                 command.OrganizationId,
                 command.Name,
                 command.Description,

@@ -86,4 +86,8 @@ public static class MembershipRules
             ? CommandResult.Fail<T>(CommandStatus.Conflict, "An organization must keep at least one owner: make someone else owner first.")
             : null;
     }
+
+    /// <summary>Whether a pending invitation is for the same invitee as a new one: the same account, else the same address.</summary>
+    public static bool SameInvitee(InvitationRecord pending, CreateInvitationCommand command) =>
+        command.InvitedUserId is { } userId ? pending.InvitedUserId == userId : pending.InvitedUserId is null && pending.Email == command.Email;
 }

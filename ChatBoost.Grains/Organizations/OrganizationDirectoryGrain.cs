@@ -11,16 +11,9 @@ namespace ChatBoost.Grains.Organizations;
 [Reentrant]
 public sealed class OrganizationDirectoryGrain(Database database) : Grain, IOrganizationDirectoryGrain
 {
-    public async Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description)
-    {
-        long id;
-        await using (var connection = await database.OpenAsync())
-        {
-            id = await connection.ExecuteScalarAsync<long>("SELECT nextval('organizations_id_seq')");
-        }
-
-        return await GrainFactory.GetGrain<IOrganizationGrain>(id).CreateAsync(creatorUserId, name, description);
-    }
+    /// <summary>Through the creator's <see cref="IOrganizationFounderGrain"/>, which holds the per-user cap.</summary>
+    public Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description) =>
+        GrainFactory.GetGrain<IOrganizationFounderGrain>(creatorUserId).CreateAsync(name, description);
 
     public async Task<IReadOnlyList<MyOrganization>> ListForUserAsync(long userId)
     {

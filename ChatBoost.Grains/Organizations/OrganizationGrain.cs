@@ -1,7 +1,9 @@
+using ChatBoost.Grains.Flows.Http;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Organizations;
 using Dapper;
+using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Grains.Organizations;
 
@@ -10,10 +12,14 @@ public sealed class OrganizationGrain(
     [PersistentState("organization", "Default")] IPersistentState<OrganizationState> state,
     OrganizationProjection projection,
     Database database,
-    TimeProvider time) : Grain, IOrganizationGrain
+    TimeProvider time,
+    IOptions<OrganizationLimits> limits) : Grain, IOrganizationGrain
 {
     /// <summary>More pending invitations than this is a mistake or abuse.</summary>
     public const int MaxPendingInvitations = 200;
+
+    /// <summary>An allow-list is a few internal services, not a network map.</summary>
+    public const int MaxWebhookAllowListEntries = 50;
 
     /// <summary>Closed invitations are kept in state this long, then only in the table.</summary>
     private static readonly TimeSpan ClosedInvitationRetention = TimeSpan.FromDays(30);
@@ -102,25 +108,6 @@ public sealed class OrganizationGrain(
             ? [.. S.Members.OrderBy(m => m.Value.JoinedAt).Select(m => new MemberView(m.Key, m.Value.Role, m.Value.JoinedAt))]
             : []);
 
-    public async Task<CommandResult<MemberView>> AddMemberAsync(long actorUserId, long userId, OrganizationRole role)
-    {
-        if ((MembershipRules.CheckPermission<MemberView>(S, actorUserId, Permissions.MembersManage)
-             ?? MembershipRules.CheckGrant<MemberView>(S, actorUserId, role)) is { } refused)
-        {
-            return refused;
-        }
-
-        if (S.Members.ContainsKey(userId))
-        {
-            return CommandResult.Fail<MemberView>(CommandStatus.Conflict, "The user is already a member.");
-        }
-
-        var member = new MemberRecord(role, time.GetUtcNow());
-        S.Members[userId] = member;
-        await SaveAsync();
-        return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
-    }
-
     public async Task<CommandResult<MemberView>> ChangeRoleAsync(long actorUserId, long userId, OrganizationRole role)
     {
         if (MembershipRules.CheckChangeRole<MemberView>(S, actorUserId, userId, role) is { } refused)
@@ -154,6 +141,11 @@ public sealed class OrganizationGrain(
             return refused;
         }
 
+        if (command.InvitedUserId is { } invitee && S.Members.ContainsKey(invitee))
+        {
+            return CommandResult.Fail<InvitationView>(CommandStatus.Conflict, "The user is already a member.");
+        }
+
         var now = time.GetUtcNow();
         var pending = S.Invitations.Values.Where(i => i.StatusAt(now) == InvitationStatus.Pending).ToList();
         if (pending.Count >= MaxPendingInvitations)
@@ -161,14 +153,15 @@ public sealed class OrganizationGrain(
             return CommandResult.Fail<InvitationView>(CommandStatus.Conflict, $"At most {MaxPendingInvitations} invitations may be pending; revoke some first.");
         }
 
-        // Inviting the same address again replaces its pending invitation (a "resend"): one valid link per address.
-        foreach (var previous in pending.Where(i => i.Email == command.Email))
+        // Inviting the same address (or account) again replaces its pending invitation (a "resend"): one valid link each.
+        foreach (var previous in pending.Where(i => MembershipRules.SameInvitee(i, command)))
         {
             S.Invitations[previous.Id] = previous with { Status = InvitationStatus.Revoked, ClosedAt = now };
         }
 
         var id = await NextInvitationIdAsync();
-        var invitation = new InvitationRecord(id, command.Email, command.Role, command.TokenHash, command.ActorUserId, now, now + command.ValidFor, InvitationStatus.Pending);
+        var invitation = new InvitationRecord(
+            id, command.Email, command.Role, command.TokenHash, command.ActorUserId, now, now + command.ValidFor, InvitationStatus.Pending, InvitedUserId: command.InvitedUserId);
         S.Invitations[id] = invitation;
         PruneClosedInvitations(now);
         await SaveAsync();
@@ -202,7 +195,7 @@ public sealed class OrganizationGrain(
                 return CommandResult.Fail<MemberView>(CommandStatus.Gone, "This invitation has expired.");
         }
 
-        if (invitation.Email != normalizedEmail)
+        if (invitation.Email != normalizedEmail || (invitation.InvitedUserId is { } invitee && invitee != userId))
         {
             return CommandResult.Fail<MemberView>(CommandStatus.Forbidden, "This invitation was sent to another e-mail address.");
         }
@@ -277,6 +270,64 @@ public sealed class OrganizationGrain(
         }
     }
 
+    public async Task<CommandResult<bool>> ReserveResourceAsync(string kind, long id)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.NotFound, "Organization not found.");
+        }
+
+        if (!S.Resources.TryGetValue(kind, out var ids))
+        {
+            S.Resources[kind] = ids = [];
+        }
+
+        if (ids.Contains(id))
+        {
+            return CommandResult.Ok(true);
+        }
+
+        if (limits.Value.For(kind) is { } cap && ids.Count >= cap)
+        {
+            return CommandResult.Fail<bool>(CommandStatus.Conflict,
+                $"This organization has {ids.Count} {kind}, the most allowed ({OrganizationLimits.VariableFor(kind)} = {cap}); delete some first.");
+        }
+
+        ids.Add(id);
+        await SaveAsync();
+        return CommandResult.Ok(true);
+    }
+
+    public Task<IReadOnlyList<string>> GetWebhookAllowListAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(S.IsLive ? [.. S.WebhookAllowList] : []);
+
+    public async Task<CommandResult<IReadOnlyList<string>>> SetWebhookAllowListAsync(IReadOnlyList<string> entries)
+    {
+        if (!S.IsLive)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.NotFound, "Organization not found.");
+        }
+
+        var cleaned = entries.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (cleaned.Count > MaxWebhookAllowListEntries)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.Invalid, $"At most {MaxWebhookAllowListEntries} entries.", "entries");
+        }
+
+        try
+        {
+            AllowList.Parse(cleaned);
+        }
+        catch (ArgumentException e)
+        {
+            return CommandResult.Fail<IReadOnlyList<string>>(CommandStatus.Invalid, e.Message.Split(" (Parameter")[0], "entries");
+        }
+
+        S.WebhookAllowList = cleaned;
+        await SaveAsync();
+        return CommandResult.Ok<IReadOnlyList<string>>([.. cleaned]);
+    }
+
     public async Task UnregisterResourceAsync(string kind, long id)
     {
         if (S.Resources.TryGetValue(kind, out var ids) && ids.Remove(id))
@@ -331,7 +382,7 @@ public sealed class OrganizationGrain(
     }
 
     private InvitationView ToView(InvitationRecord i, DateTimeOffset now) =>
-        new(i.Id, Id, i.Email, i.Role, i.StatusAt(now), i.InvitedBy, i.CreatedAt, i.ExpiresAt);
+        new(i.Id, Id, i.Email, i.Role, i.StatusAt(now), i.InvitedBy, i.CreatedAt, i.ExpiresAt, i.InvitedUserId);
 
     private OrganizationView ToView() =>
         new(Id, S.Name, S.IsPersonal, S.CreatedBy, S.CreatedAt, S.Members.Count, S.Description, S.UpdatedAt);

@@ -30,6 +30,9 @@ public sealed class OrganizationState
     /// <summary>Ids of the resources the organization owns, by kind ("bots", "flows", …).</summary>
     [Id(10)] public Dictionary<string, HashSet<long>> Resources { get; set; } = [];
 
+    /// <summary>Webhook destinations a platform administrator allowed this organization beyond the platform list.</summary>
+    [Id(11)] public List<string> WebhookAllowList { get; set; } = [];
+
     public bool IsLive => Exists && DeletedAt is null;
 
     public int OwnerCount => Members.Values.Count(m => m.Role == OrganizationRole.Owner);
@@ -40,7 +43,7 @@ public sealed record MemberRecord(
     [property: Id(0)] OrganizationRole Role,
     [property: Id(1)] DateTimeOffset JoinedAt);
 
-/// <summary>An invitation: only the SHA-256 of its token is kept.</summary>
+/// <summary>An invitation: only the SHA-256 of its token is kept. <see cref="InvitedUserId"/>: for that account only.</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.organizations.InvitationRecord")]
 public sealed record InvitationRecord(
     [property: Id(0)] long Id,
@@ -52,7 +55,8 @@ public sealed record InvitationRecord(
     [property: Id(6)] DateTimeOffset ExpiresAt,
     [property: Id(7)] InvitationStatus Status,
     [property: Id(8)] long? AcceptedBy = null,
-    [property: Id(9)] DateTimeOffset? ClosedAt = null)
+    [property: Id(9)] DateTimeOffset? ClosedAt = null,
+    [property: Id(10)] long? InvitedUserId = null)
 {
     public InvitationStatus StatusAt(DateTimeOffset now) =>
         Status == InvitationStatus.Pending && now >= ExpiresAt ? InvitationStatus.Expired : Status;

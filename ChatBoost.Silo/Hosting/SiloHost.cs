@@ -104,6 +104,7 @@ public static class SiloHost
         services.AddChatBoostOutbound(configuration);
         services.AddChatBoostContactEvents();
         services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
+        services.AddChatBoostOrganizations(configuration);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -42,11 +43,18 @@ public sealed partial class WebhookCaller : IDisposable
     private readonly ILogger<WebhookCaller> _logger;
     private readonly int _maxResponseBytes;
     private readonly TimeSpan _defaultTimeout;
-    private readonly AllowList _allowList;
+    private readonly IReadOnlyList<string> _platformEntries;
     private readonly HttpClient _client;
+    private readonly IOrganizationWebhookAllowList? _organizationAllowLists;
+
+    // One client (so one connection pool) per distinct organization list: a connection opened under one
+    // organization's allowance is never reused for a call another organization's list would refuse.
+    private readonly ConcurrentDictionary<string, HttpClient> _organizationClients = new(StringComparer.Ordinal);
 
     /// <exception cref="ArgumentException">The options' allow list holds a bad entry, or a limit is not positive.</exception>
-    public WebhookCaller(IOptions<WebhookCallerOptions> options, ILogger<WebhookCaller> logger)
+    /// <param name="organizationAllowLists">Where a request's organization entries come from (<see cref="WebhookRequest.BotId"/>);
+    /// without it only the platform list applies.</param>
+    public WebhookCaller(IOptions<WebhookCallerOptions> options, ILogger<WebhookCaller> logger, IOrganizationWebhookAllowList? organizationAllowLists = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -64,7 +72,13 @@ public sealed partial class WebhookCaller : IDisposable
         _logger = logger;
         _maxResponseBytes = settings.MaxResponseBytes;
         _defaultTimeout = settings.DefaultTimeout;
-        _allowList = AllowList.Parse(settings.AllowList);
+        _platformEntries = [.. settings.AllowList];
+        _client = CreateClient(AllowList.Parse(_platformEntries));
+        _organizationAllowLists = organizationAllowLists;
+    }
+
+    private HttpClient CreateClient(AllowList allowList)
+    {
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -79,10 +93,42 @@ public sealed partial class WebhookCaller : IDisposable
             MaxResponseHeadersLength = 64,
             // Rendered placeholders (a contact's name) may be non-ASCII; send them as UTF-8 rather than failing.
             RequestHeaderEncodingSelector = static (_, _) => Encoding.UTF8,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context, allowList, cancellationToken),
         };
-        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>
+    /// The client for the request's organization: the shared one when it has no entries of its own (or none can be
+    /// found: fewer destinations, never more), else one whose guard allows the platform's and the organization's.
+    /// </summary>
+    private async Task<HttpClient> ClientForAsync(WebhookRequest request)
+    {
+        if (request.BotId is not { } botId || _organizationAllowLists is null)
+        {
+            return _client;
+        }
+
+        IReadOnlyList<string> entries;
+        try
+        {
+            entries = await _organizationAllowLists.EntriesForBotAsync(botId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning("Webhook of bot {BotId}: its organization's allow-list could not be read ({Reason}); only the platform list applies", botId, e.Message);
+            return _client;
+        }
+
+        if (entries.Count == 0)
+        {
+            return _client;
+        }
+
+        var combined = _platformEntries.Concat(entries).Select(e => e.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return _organizationClients.GetOrAdd(string.Join(",", combined), _ => CreateClient(AllowList.Parse(combined)));
+    }
+
 
     /// <summary>
     /// Sends <paramref name="request"/> and reads the answer (up to <see cref="WebhookCallerOptions.MaxResponseBytes"/>)
@@ -110,7 +156,7 @@ public sealed partial class WebhookCaller : IDisposable
             using var message = BuildMessage(request, method, uri!, out var problem);
             result = message is null
                 ? WebhookCallResult.Failed(WebhookFailureKind.InvalidRequest, problem!)
-                : await SendAsync(message, host, request.Timeout > TimeSpan.Zero ? request.Timeout : _defaultTimeout, cancellationToken)
+                : await SendAsync(await ClientForAsync(request).ConfigureAwait(false), message, host, request.Timeout > TimeSpan.Zero ? request.Timeout : _defaultTimeout, cancellationToken)
                     .ConfigureAwait(false);
         }
 
@@ -118,15 +164,22 @@ public sealed partial class WebhookCaller : IDisposable
         return result;
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        foreach (var client in _organizationClients.Values)
+        {
+            client.Dispose();
+        }
+    }
 
-    private async Task<WebhookCallResult> SendAsync(HttpRequestMessage message, string host, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<WebhookCallResult> SendAsync(HttpClient client, HttpRequestMessage message, string host, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
         {
-            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token)
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token)
                 .ConfigureAwait(false);
             return await ReadAsync(response, host, timeoutSource.Token).ConfigureAwait(false);
         }
@@ -349,7 +402,7 @@ public sealed partial class WebhookCaller : IDisposable
     /// <summary>
     /// The connect step of every new connection: resolve, check every address, connect to a checked address.
     /// </summary>
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, AllowList allowList, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
         var port = context.DnsEndPoint.Port;
@@ -362,7 +415,7 @@ public sealed partial class WebhookCaller : IDisposable
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        CheckDestination(host, port, addresses, address is null);
+        CheckDestination(allowList, host, port, addresses, address is null);
 
         Exception? failure = null;
         foreach (var candidate in addresses)
@@ -391,11 +444,11 @@ public sealed partial class WebhookCaller : IDisposable
     }
 
     /// <summary>Throws <see cref="DestinationRefusedException"/> unless every address may be connected to.</summary>
-    private void CheckDestination(string host, int port, IPAddress[] addresses, bool resolved)
+    private static void CheckDestination(AllowList allowList, string host, int port, IPAddress[] addresses, bool resolved)
     {
         foreach (var address in addresses)
         {
-            if (DestinationPolicy.IsForbidden(address, out var reason) && !_allowList.Allows(address, port))
+            if (DestinationPolicy.IsForbidden(address, out var reason) && !allowList.Allows(address, port))
             {
                 throw new DestinationRefusedException(resolved
                     ? $"destination refused: {reason} (resolved from {host})"

@@ -10,4 +10,9 @@ public sealed record WebhookRequest(
     string Url,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     string? JsonBody,
-    TimeSpan Timeout);
+    TimeSpan Timeout)
+{
+    /// <summary>The bot whose flow makes the call: its organization's allow-list entries apply besides the platform's.
+    /// Null: the platform list only.</summary>
+    public long? BotId { get; init; }
+}

@@ -24,6 +24,6 @@ public static class AuthEndpointCases
         yield return new("GET /auth/users", _ => (HttpMethod.Get, "/auth/users", null), Expect.AnyUser());
     }
 
-    private static Dictionary<Caller, HttpStatusCode> Everyone(HttpStatusCode status) =>
+    internal static Dictionary<Caller, HttpStatusCode> Everyone(HttpStatusCode status) =>
         Enum.GetValues<Caller>().ToDictionary(c => c, _ => status);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using ChatBoost.EndToEndTests.Harness;
+using ChatBoost.EndToEndTests.Team;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
 
 namespace ChatBoost.EndToEndTests.Authorization;
@@ -88,21 +89,33 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
         var orgId = org!["id"]!.GetValue<long>();
         foreach (var (caller, role) in new[] { (Caller.Admin, "admin"), (Caller.Member, "member"), (Caller.Viewer, "viewer") })
         {
-            await AddAsync(system, orgId, owner, users.Callers[caller].Id, role);
+            await system.JoinAsync(orgId, owner, users.Callers[caller], role);
         }
 
         return new MatrixScene(system, users, orgId);
     }
 
-    public Task AddTargetMemberAsync() => AddAsync(System, OrganizationId, OwnerToken, Users.Target.Id, "member");
+    public Task AddTargetMemberAsync() => System.JoinAsync(OrganizationId, OwnerToken, Users.Target, "member");
 
     public async Task CreateInvitationAsync()
     {
+        var email = UniqueEmail("invitee");
+        var mark = System.Api.OutputLength;
         var (status, invitation, _) = await System.Http.PostJsonAsync(
-            $"/team/organizations/{OrganizationId}/invitations", new { email = UniqueEmail("invitee"), role = "member" }, OwnerToken);
+            $"/team/organizations/{OrganizationId}/invitations", new { email, role = "member" }, OwnerToken);
         Assert.Equal(HttpStatusCode.Created, status);
         InvitationId = invitation!["id"]!.GetValue<long>();
+        InvitationToken = await TeamScenario.TokenLoggedSinceAsync(System, email, mark);
     }
+
+    /// <summary>Set by <see cref="CreateInvitationAsync"/>: the token of that invitation, for a stranger's address.</summary>
+    public string InvitationToken { get; set; } = "";
+
+    /// <summary>Set by <see cref="CreateExtraUserAsync"/>.</summary>
+    public long ExtraUserId { get; set; }
+
+    /// <summary>A user of this scene alone (to deactivate).</summary>
+    public async Task CreateExtraUserAsync() => ExtraUserId = (await System.Http.NewUserAsync("matrix-extra")).Id;
 
     /// <summary>Set by the bot builder setups.</summary>
     public long BotId { get; set; }
@@ -211,10 +224,4 @@ public sealed class MatrixScene(ChatBoostSystem system, MatrixUsers users, long 
     }
 
     public static string NewPhone() => "1555" + Random.Shared.Next(1_000_000, 10_000_000).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task AddAsync(ChatBoostSystem system, long orgId, string ownerToken, long userId, string role)
-    {
-        var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, ownerToken);
-        Assert.True(status == HttpStatusCode.Created, $"add member: {status} {body?.ToJsonString()}");
-    }
 }

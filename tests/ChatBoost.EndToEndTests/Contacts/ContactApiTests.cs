@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
+using ChatBoost.EndToEndTests.Team;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
 
 namespace ChatBoost.EndToEndTests.Contacts;
@@ -419,8 +420,7 @@ public class ContactApiTests(SharedSystemFixture fixture)
         var (token, organizationId, botId) = await OwnerWithBotAsync("contact-owner");
         var id = (await Http.CreateContactAsync(token, botId, ContactScenario.NewPhone(), new[] { new { key = "tier", value = "gold", value_type = "string" } }))["id"]!.GetValue<long>();
         var viewer = await Http.NewUserAsync("contact-viewer");
-        var (added, member, _) = await Http.PostJsonAsync($"/team/organizations/{organizationId}/members", new { user_id = viewer.Id, role = "viewer" }, token);
-        Assert.True(added == HttpStatusCode.Created, $"{added} {member?.ToJsonString()}");
+        await _system.JoinAsync(organizationId, token, viewer, "viewer");
 
         Assert.Equal(HttpStatusCode.OK, (await Http.GetJsonAsync($"/contacts/{id}", viewer.Token)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetJsonAsync($"/contacts/{id}/attributes/tier", viewer.Token)).Status);

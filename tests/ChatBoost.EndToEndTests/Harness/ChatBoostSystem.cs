@@ -67,6 +67,8 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             ["BCRYPT_REGISTRATION_QUEUE"] = "16",
             // Loopback is the tests' proxy: a test may name its client with X-Forwarded-For.
             ["TRUSTED_PROXIES"] = "127.0.0.1",
+            // The matrix's owner creates an organization for every scene (TenantCapTests checks the cap itself).
+            ["LIMITS_ORGANIZATIONS_PER_USER"] = "100000",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {

@@ -37,6 +37,27 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How many characters of output there are so far: a mark for <see cref="OutputSince"/>.</summary>
+    public int OutputLength
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.Length;
+            }
+        }
+    }
+
+    /// <summary>The output after <paramref name="mark"/> (an earlier <see cref="OutputLength"/>), without copying all of it.</summary>
+    public string OutputSince(int mark)
+    {
+        lock (_output)
+        {
+            return _output.ToString(mark, _output.Length - mark);
+        }
+    }
+
     public static ChildProcess Start(string name, string dllPath, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -104,7 +104,7 @@ public class InvitationTests(SharedSystemFixture fixture)
     {
         var (orgId, ownerToken) = await OrgAsync();
         var admin = await Http.NewUserAsync("inv-admin");
-        await Http.AddMemberAsync(orgId, ownerToken, admin.Id, "admin");
+        await _system.JoinAsync(orgId, ownerToken, admin, "admin");
         AssertProblem(HttpStatusCode.Forbidden, await Http.PostJsonAsync($"/team/organizations/{orgId}/invitations", new { email = UniqueEmail("x"), role = "owner" }, admin.Token));
         Assert.Equal(HttpStatusCode.Created, (await Http.PostJsonAsync($"/team/organizations/{orgId}/invitations", new { email = UniqueEmail("y"), role = "owner" }, ownerToken)).Status);
     }

@@ -18,8 +18,8 @@ public class TeamRulesTests(SharedSystemFixture fixture)
         var admin = await Http.NewUserAsync("rules-admin");
         var member = await Http.NewUserAsync("rules-member");
         var orgId = await Http.CreateOrganizationAsync(owner.Token, "Rules");
-        await Http.AddMemberAsync(orgId, owner.Token, admin.Id, "admin");
-        await Http.AddMemberAsync(orgId, owner.Token, member.Id, "member");
+        await _system.JoinAsync(orgId, owner.Token, admin, "admin");
+        await _system.JoinAsync(orgId, owner.Token, member, "member");
         return (orgId, owner, admin, member);
     }
 

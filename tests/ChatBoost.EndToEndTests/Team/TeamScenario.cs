@@ -15,10 +15,38 @@ public static partial class TeamScenario
         return body!["id"]!.GetValue<long>();
     }
 
-    public static async Task AddMemberAsync(this HttpClient http, long orgId, string actorToken, long userId, string role)
+    /// <summary>
+    /// Membership by consent: "add member" by user id answers 202 with an invitation for the account (never its e-mail
+    /// address); the user joins by accepting the link mailed to them (here: logged by the API, which has no SMTP).
+    /// </summary>
+    public static async Task JoinAsync(this ChatBoostSystem system, long orgId, string actorToken, (long Id, string Email, string Token) user, string role)
     {
-        var (status, body, _) = await http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = userId, role }, actorToken);
-        Assert.True(status == HttpStatusCode.Created, $"{status} {body?.ToJsonString()}");
+        var mark = system.Api.OutputLength;
+        var (status, body, _) = await system.Http.PostJsonAsync($"/team/organizations/{orgId}/members", new { user_id = user.Id, role }, actorToken);
+        Assert.True(status == HttpStatusCode.Accepted, $"add member: {status} {body?.ToJsonString()}");
+        Assert.Equal(user.Id, body!["user_id"]!.GetValue<long>());
+        Assert.DoesNotContain("@", body.ToJsonString(), StringComparison.Ordinal);
+        var token = await TokenLoggedSinceAsync(system, user.Email, mark);
+        var (accepted, joined, _) = await system.Http.PostJsonAsync($"/team/invitations/{token}/accept", null, user.Token);
+        Assert.True(accepted == HttpStatusCode.OK, $"accept: {accepted} {joined?.ToJsonString()}");
+    }
+
+    /// <summary>The first invitation token logged for <paramref name="email"/> after the output mark <paramref name="mark"/>.</summary>
+    public static async Task<string> TokenLoggedSinceAsync(ChatBoostSystem system, string email, int mark)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var link = AcceptLink().Matches(system.Api.OutputSince(mark))
+                .FirstOrDefault(m => string.Equals(m.Groups["email"].Value, email, StringComparison.OrdinalIgnoreCase));
+            if (link is not null)
+            {
+                return link.Groups["token"].Value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"No new invitation for {email} in the API log.");
     }
 
     /// <summary>Invites <paramref name="email"/> and returns (invitation id, token). Without SMTP the API logs the accept link.</summary>

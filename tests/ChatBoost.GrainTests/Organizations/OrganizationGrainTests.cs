@@ -32,6 +32,34 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
     private static CreateInvitationCommand Invite(UserView actor, string email, string tokenHash) =>
         new(actor.Id, email, OrganizationRole.Member, tokenHash, TimeSpan.FromDays(7));
 
+    /// <summary>Membership by consent: an invitation for the user's account, accepted by that user.</summary>
+    private static async Task JoinAsync(IOrganizationGrain org, UserView actor, UserView user, OrganizationRole role)
+    {
+        var hash = "hash-" + Guid.NewGuid();
+        var email = user.Email.ToLowerInvariant();
+        Assert.True((await org.InviteAsync(new CreateInvitationCommand(actor.Id, email, role, hash, TimeSpan.FromDays(7), user.Id))).IsOk);
+        Assert.True((await org.AcceptInvitationAsync(hash, user.Id, email)).IsOk);
+    }
+
+    [Fact]
+    public async Task AddingAUserCreatesAnInvitationOnlyThatAccountCanAccept()
+    {
+        var (org, owner) = await OrganizationAsync();
+        var invitee = await UserAsync("invitee");
+        var other = await UserAsync("other");
+        var hash = "hash-" + Guid.NewGuid();
+        var email = invitee.Email.ToLowerInvariant();
+        var invited = await org.InviteAsync(new CreateInvitationCommand(owner.Id, email, OrganizationRole.Viewer, hash, TimeSpan.FromDays(7), invitee.Id));
+
+        Assert.True(invited.IsOk);
+        Assert.Null(await org.GetRoleAsync(invitee.Id));
+        Assert.Equal(invitee.Id, Assert.Single(await org.GetPendingInvitationsAsync()).InvitedUserId);
+        Assert.Equal(CommandStatus.Forbidden, (await org.AcceptInvitationAsync(hash, other.Id, email)).Status);
+        Assert.Null(await org.GetRoleAsync(other.Id));
+        Assert.True((await org.AcceptInvitationAsync(hash, invitee.Id, email)).IsOk);
+        Assert.Equal(OrganizationRole.Viewer, await org.GetRoleAsync(invitee.Id));
+    }
+
     [Fact]
     public async Task AnInvitationExpiresAfterItsValidity()
     {
@@ -70,7 +98,7 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
     {
         var (org, owner) = await OrganizationAsync();
         var member = await UserAsync("member");
-        Assert.True((await org.AddMemberAsync(owner.Id, member.Id, OrganizationRole.Viewer)).IsOk);
+        await JoinAsync(org, owner, member, OrganizationRole.Viewer);
         Assert.True((await org.UpdateAsync(owner.Id, "Renamed", "About us")).IsOk);
 
         await fixture.DeactivateAsync(org);
@@ -105,7 +133,7 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
     {
         var (org, owner) = await OrganizationAsync();
         var second = await UserAsync("second");
-        Assert.True((await org.AddMemberAsync(owner.Id, second.Id, OrganizationRole.Owner)).IsOk);
+        await JoinAsync(org, owner, second, OrganizationRole.Owner);
 
         // Both owners try to leave at once: exactly one may.
         var results = await Task.WhenAll(org.RemoveMemberAsync(owner.Id, owner.Id), org.RemoveMemberAsync(second.Id, second.Id));
