@@ -12,7 +12,7 @@ public static partial class ContactKeys
     /// <summary>The longest key: a BSUID (2 + 1 + 4 + 128 characters).</summary>
     public const int MaxLength = 135;
 
-    public static bool IsPhoneNumber(string? value) => value is { Length: >= 5 and <= 20 } && value.All(char.IsAsciiDigit);
+    public static bool IsPhoneNumber(string? value) => value is { Length: >= 1 and <= 20 } && value.All(char.IsAsciiDigit);
 
     public static bool IsBusinessScopedUserId(string? value) => value is { Length: <= MaxLength } && Bsuid().IsMatch(value);
 

@@ -18,6 +18,7 @@ namespace ChatBoost.Grains.WhatsApp;
 public sealed class WebhookIngressGrain(
     WhatsAppNumberDirectory numbers,
     MessageStatusWriter statuses,
+    ContactIdentityResolver identities,
     ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain
 {
     public async Task<WebhookIngestResult> IngestAsync(byte[] body, string[] authenticatedPhoneNumberIds)
@@ -85,14 +86,17 @@ public sealed class WebhookIngressGrain(
                     continue;
                 }
 
-                var key = (bot.BotId, message.From);
+                // The contact: the sender's number, or the contact their business-scoped user id belongs to.
+                var key = (bot.BotId, await identities.ResolveAsync(
+                    bot.BotId, ContactKeys.IsPhoneNumber(message.From) ? message.From : null, message.FromUserId));
                 if (!perContact.TryGetValue(key, out var list))
                 {
                     perContact[key] = list = [];
                 }
 
                 list.Add(new InboundMessageInput(
-                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson, record.WaTimestamp, message.ReplyId));
+                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson,
+                    record.WaTimestamp, message.ReplyId, message.FromUserId, message.Username));
             }
         }
 

@@ -99,6 +99,7 @@ public static class SiloHost
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
         services.AddChatBoostMessageStore();
         services.AddSingleton<WhatsAppNumberDirectory>();
+        services.AddSingleton<ContactIdentityResolver>();
         services.AddChatBoostFlowEngine();
         services.AddChatBoostWhatsApp(configuration);
         services.AddChatBoostOutbound(configuration);
