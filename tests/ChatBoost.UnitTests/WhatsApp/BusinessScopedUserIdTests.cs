@@ -6,12 +6,12 @@ namespace ChatBoost.UnitTests.WhatsApp;
 /// <summary>Senders without a phone number (Meta's business-scoped user ids, 2026) and senders that are neither.</summary>
 public class BusinessScopedUserIdTests
 {
-    private static WebhookParseResult Parse(string contacts, string message) => WebhookPayloadParser.Parse(Encoding.UTF8.GetBytes($$"""
+    private static WebhookParseResult Parse(string contacts, string message) => WebhookPayloadParser.Parse(Encoding.UTF8.GetBytes($$$"""
         {"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
          "messaging_product":"whatsapp",
          "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
-         "contacts":[{{contacts}}],
-         "messages":[{{message}}]}}]}]}
+         "contacts":[{{{contacts}}}],
+         "messages":[{{{message}}}]}}]}]}
         """));
 
     [Fact]
