@@ -153,8 +153,34 @@ public sealed class ContactGrain(
 
         var organizationId = _session.Contact?.OrganizationId
             ?? (await GrainFactory.GetGrain<IBotCredentialsGrain>(_session.BotId).GetEffectiveCredentialsAsync())?.OrganizationId ?? 0;
-        var result = await sender.SendAsync(new OutboundSend(id, _session.BotId, organizationId, _session.WaId, message, command.NotAfter), default);
-        return result.ToSendOutcome();
+        var sending = sender.SendAsync(new OutboundSend(id, _session.BotId, organizationId, _session.WaId, message, command.NotAfter), default);
+        if (command.NotAfter is { } notAfter && !await FinishesInTimeAsync(sending, notAfter + AnswerGrace))
+        {
+            // The attempt started by the deadline (the pacer gives no later slot) but Meta has not answered yet: the caller
+            // must hear "in doubt", never a 503 for a message that may still go out. The outbox records how it ends.
+            return new SendOutcome(SendStatus.InDoubt, id, null,
+                "The send was still in progress at the request's deadline; its outcome will be in the message history "
+                + "(a retry with the same Idempotency-Key answers it without sending again).");
+        }
+
+        return (await sending).ToSendOutcome();
+    }
+
+    /// <summary>How long after the caller's deadline an attempt that started in time may still answer.</summary>
+    private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(1);
+
+    private async Task<bool> FinishesInTimeAsync(Task<OutboundResult> sending, DateTimeOffset answerBy)
+    {
+        var wait = answerBy - time.GetUtcNow();
+        if (sending.IsCompleted || (wait > TimeSpan.Zero && await Task.WhenAny(sending, Task.Delay(wait, time)) == sending))
+        {
+            return true;
+        }
+
+        var log = logger;
+        _ = sending.ContinueWith(t => log.LogWarning(t.Exception, "A send answered in doubt at its deadline then failed"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return false;
     }
 
     // ---- Profile and attributes ----

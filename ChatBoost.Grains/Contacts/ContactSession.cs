@@ -57,12 +57,17 @@ internal sealed class ContactSession(long botId, string waId, ContactStore store
     public ContactRecord ContactOrNew(long organizationId, DateTimeOffset now) =>
         Contact ?? new ContactRecord { OrganizationId = organizationId, CreatedAt = now, OptedIn = true };
 
-    public ContactContext Context() =>
-        new(WaId, Contact?.Name, _attributes.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal))
+    /// <summary>What the interpreter sees of the contact: as stored, or as <paramref name="about"/> (the row a commit is about
+    /// to store, e.g. with the profile name of the message being consumed).</summary>
+    public ContactContext Context(ContactRecord? about = null)
+    {
+        var contact = about ?? Contact;
+        return new(WaId, contact?.Name, _attributes.ToDictionary(a => a.Key, a => a.Value.Value, StringComparer.Ordinal))
         {
-            FirstName = Contact?.FirstName,
-            LastName = Contact?.LastName,
+            FirstName = contact?.FirstName,
+            LastName = contact?.LastName,
         };
+    }
 
     /// <summary>Writes <paramref name="changes"/> in one fenced transaction, then takes the stored rows as the new memory.</summary>
     public async Task<CommittedChanges> CommitAsync(ContactChanges changes, CancellationToken cancellationToken = default)

@@ -55,7 +55,7 @@ internal sealed class ExecutionRunner(
         FlowProgram program, long organizationId, string trigger, long? startedBy, IReadOnlyDictionary<string, JsonElement> initial,
         PendingInbound? consumed)
     {
-        var outcome = FlowInterpreter.Start(program, new StartEvent(initial), session.Context(), time.GetUtcNow(), limits);
+        var outcome = FlowInterpreter.Start(program, new StartEvent(initial), ContextAfter(organizationId, consumed), time.GetUtcNow(), limits);
         var record = new ExecutionRecord
         {
             OrganizationId = organizationId,
@@ -74,7 +74,7 @@ internal sealed class ExecutionRunner(
     {
         var execution = session.Execution ?? throw new InvalidOperationException("No active execution.");
         var program = _program ?? throw new InvalidOperationException("The active execution has no program.");
-        var outcome = FlowInterpreter.Apply(program, execution.Snapshot, e, session.Context(), time.GetUtcNow(), limits);
+        var outcome = FlowInterpreter.Apply(program, execution.Snapshot, e, ContextAfter(execution.OrganizationId, consumed), time.GetUtcNow(), limits);
         if (ReferenceEquals(outcome.State, execution.Snapshot) && outcome.Logs.Count == 0 && outcome.Effects.Count == 0
             && consumed is null && extraLogs is not { Count: > 0 })
         {
@@ -92,6 +92,12 @@ internal sealed class ExecutionRunner(
         var log = new StepLog(node, node is { } id && _program!.Nodes.TryGetValue(id, out var n) ? n.Type : null, @event, detail, time.GetUtcNow(), StepLogLevels.Info);
         await CommitStepAsync(execution, execution, new StepOutcome(execution.Snapshot, [], []), _program!, consumed, [log]);
     }
+
+    /// <summary>The contact as the step's commit will leave it: with what the consumed message tells (its profile name).</summary>
+    private ContactContext ContextAfter(long organizationId, PendingInbound? consumed) =>
+        consumed is null
+            ? session.Context()
+            : session.Context(ContactUpdates.Consumed(session.ContactOrNew(organizationId, time.GetUtcNow()), consumed, session.LastInboundAt, time.GetUtcNow()));
 
     /// <summary>The result of the send of (<paramref name="executionId"/>, <paramref name="step"/>); stale results are ignored.</summary>
     public async Task<bool> OnSendFinishedAsync(long executionId, int step, OutboundResult result)

@@ -143,20 +143,34 @@ public sealed class ControlEndpoints(FakeGraphState state, WebhookPoster poster,
 
         var phoneNumberId = Json.Str(request, "phone_number_id");
         var from = Json.Str(request, "from");
-        if (phoneNumberId is null || from is null)
+        var userId = Json.Str(request, "from_user_id");
+        if (phoneNumberId is null || (from is null && userId is null))
         {
-            return BadRequest("'phone_number_id' and 'from' are required.");
+            return BadRequest("'phone_number_id' and 'from' (or 'from_user_id', a business-scoped user id) are required.");
         }
 
         var now = time.GetUtcNow();
         var message = WebhookPayloads.InboundMessage(request, from, now, state.AddMedia);
-        var contacts = new JsonArray(new JsonObject
+        var profile = new JsonObject { ["name"] = Json.Str(request, "profile_name") ?? "Test Customer" };
+        if (Json.Str(request, "username") is { } username)
         {
-            ["profile"] = new JsonObject { ["name"] = Json.Str(request, "profile_name") ?? "Test Customer" },
-            ["wa_id"] = from,
-        });
-        var payload = WebhookPayloads.Envelope(request, phoneNumberId, contacts, new JsonArray(message), null);
-        state.RecordCustomerMessage(phoneNumberId, from, now);
+            profile["username"] = username;
+        }
+
+        var contact = new JsonObject { ["profile"] = profile };
+        if (from is not null)
+        {
+            contact["wa_id"] = from;
+        }
+
+        if (userId is not null)
+        {
+            contact["user_id"] = userId;
+        }
+
+        var payload = WebhookPayloads.Envelope(request, phoneNumberId, new JsonArray(contact), new JsonArray(message), null);
+        // The window is the recipient's: a phone number, or the BSUID a reply is addressed to.
+        state.RecordCustomerMessage(phoneNumberId, from ?? userId!, now);
 
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
         var duplicates = Math.Clamp(Json.Int(request, "duplicates") ?? 1, 1, MaxDuplicates);

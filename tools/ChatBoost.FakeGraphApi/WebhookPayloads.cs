@@ -29,15 +29,24 @@ public static class WebhookPayloads
     /// The message object for an inbound request: <c>message</c> as given, or built from <c>type</c> and the matching
     /// property (<c>"text":"hi"</c> or an object). Media without an id gets one, registered through <paramref name="addMedia"/>.
     /// </summary>
-    public static JsonObject InboundMessage(JsonObject request, string from, DateTimeOffset now, Action<StoredMedia> addMedia)
+    /// <paramref name="from"/> is the sender's phone number, or null for a user whose number Meta withholds: then the message
+    /// names only <c>from_user_id</c> (the request's business-scoped user id), as Meta's 2026 payloads do.
+    public static JsonObject InboundMessage(JsonObject request, string? from, DateTimeOffset now, Action<StoredMedia> addMedia)
     {
         var given = Json.Obj(request, "message")?.DeepClone() as JsonObject;
-        var message = new JsonObject
+        var message = new JsonObject();
+        if ((Json.Str(given, "from") ?? from) is { } phone)
         {
-            ["from"] = Json.Str(given, "from") ?? from,
-            ["id"] = Json.Str(given, "id") ?? Json.Str(request, "wamid") ?? NewWaMessageId(),
-            ["timestamp"] = Json.Str(given, "timestamp") ?? Json.Str(request, "timestamp") ?? now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        };
+            message["from"] = phone;
+        }
+
+        if (Json.Str(request, "from_user_id") is { } userId)
+        {
+            message["from_user_id"] = userId;
+        }
+
+        message["id"] = Json.Str(given, "id") ?? Json.Str(request, "wamid") ?? NewWaMessageId();
+        message["timestamp"] = Json.Str(given, "timestamp") ?? Json.Str(request, "timestamp") ?? now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (Json.Str(request, "context_wamid") is { } replyTo)
         {
             message["context"] = new JsonObject { ["from"] = Json.Str(request, "display_phone_number") ?? "15550009999", ["id"] = replyTo };

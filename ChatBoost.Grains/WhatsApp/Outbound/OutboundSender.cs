@@ -33,6 +33,9 @@ public sealed class OutboundSender(
 
     public const string ConcurrentReason = "another call is sending this message right now";
 
+    /// <summary>How long before its pacing slot a send is marked <c>sending</c>.</summary>
+    internal static readonly TimeSpan MarkSendingLead = TimeSpan.FromMilliseconds(50);
+
     private readonly OutboxStore _outbox = new(database);
 
     /// <summary>The deadline of a flow send's pacing slot: now + <see cref="OutboundOptions.FlowSlotWait"/>.</summary>
@@ -88,7 +91,14 @@ public sealed class OutboundSender(
             return new OutboundResult.Throttled(id, slot.At);
         }
 
-        // Marked sending while the slot approaches, so the bookkeeping's latency does not shift the departure.
+        // The row stays queued (never attempted: sent again after a crash) while the slot is far; it is marked sending just
+        // before the slot (MarkSendingLead), so the bookkeeping's latency does not shift the departure, and only a crash in
+        // those last milliseconds leaves a send in doubt that never left.
+        if (slot.At - MarkSendingLead - time.GetUtcNow() is { Ticks: > 0 } far)
+        {
+            await Task.Delay(far, time, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (!await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false))
         {
             return await ReadBackAsync(send, cancellationToken).ConfigureAwait(false);

@@ -30,7 +30,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}"]);
+        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
         await _fake.StartAsync();
         _fakeHttp = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>

@@ -227,14 +227,18 @@ public class SendTests(WhatsAppSystemFixture fixture)
         const int burst = 500;
         var results = await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
             SendTemplateAsync(botId, "1555000" + (1000 + (i % 10)).ToString(CultureInfo.InvariantCulture))));
-        Assert.All(results, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.Body?.ToJsonString()));
+        // 200 sent, 503 not sent (no slot before the deadline), 202 in doubt (started in time, unanswered at the deadline).
+        Assert.All(results, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable or HttpStatusCode.Accepted, r.Body?.ToJsonString()));
         var sends = results.Count(r => r.Status == HttpStatusCode.OK);
+        var inDoubt = results.Count(r => r.Status == HttpStatusCode.Accepted);
         Assert.True(sends >= 200, $"only {sends} of {burst} sends were accepted");
 
+        // Every request Meta saw was answered 200 or "in doubt": a 503 never hides a message that went out.
         var requests = await FakeRequestsAsync(phone);
         var arrivals = requests.Select(r => DateTimeOffset.Parse(r!["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
         var timeline = string.Join("\n", requests.Select((r, i) => $"{i} +{(arrivals[i] - arrivals[0]).TotalMilliseconds:F1} ms {r!["error_code"]}"));
-        Assert.True(sends == requests.Count, "requests at the fake (index, arrival, error code):\n" + timeline);
+        Assert.True(requests.Count >= sends && requests.Count <= sends + inDoubt,
+            $"{sends} sent, {inDoubt} in doubt, {requests.Count} requests at the fake (index, arrival, error code):\n" + timeline);
         Assert.DoesNotContain(requests, r => r!["error_code"]?.GetValue<int>() == 130429);
         var times = requests.Select(r => DateTimeOffset.Parse(r!["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).Order().ToArray();
         var busiest = 0;
@@ -250,7 +254,8 @@ public class SendTests(WhatsAppSystemFixture fixture)
 
         Assert.True(busiest <= WhatsAppSystemFixture.Rate, $"{busiest} requests within one second");
 
-        // Per contact, Meta saw the sends in the order the contact grain recorded them (outbox ids): one at a time.
+        // Per contact, Meta saw exactly the sends that were recorded with their wamid. (These requests are concurrent, so they
+        // have no order to keep; a send never holds the contact's turn, and sequential requests leave in their order.)
         var atFake = requests
             .GroupBy(r => r!["to"]!.GetValue<string>())
             .ToDictionary(g => g.Key, g => g.Select(r => r!["response"]!["messages"]![0]!["id"]!.GetValue<string>()).ToList());
@@ -269,7 +274,7 @@ public class SendTests(WhatsAppSystemFixture fixture)
         Assert.Equal(10, recorded.Count);
         foreach (var (contact, wamids) in recorded)
         {
-            Assert.Equal(wamids, atFake[contact]);
+            Assert.Equal(wamids.Order(StringComparer.Ordinal), atFake[contact].Order(StringComparer.Ordinal));
         }
     }
 
