@@ -193,7 +193,7 @@ internal sealed class ReplyWatcher : IAsyncDisposable
                 : null;
             errors = results is null ? -1 : results.Count(r => r?["http_status"]?.GetValue<int>() != 200) + (StatusesPerReply - results.Count);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
         {
             errors = -1;
         }
