@@ -34,7 +34,7 @@ public sealed class OutboundSender(
     public const string ConcurrentReason = "another call is sending this message right now";
 
     /// <summary>How long before its pacing slot a send is marked <c>sending</c>.</summary>
-    internal static readonly TimeSpan MarkSendingLead = TimeSpan.FromMilliseconds(50);
+    internal static readonly TimeSpan MarkSendingLead = TimeSpan.FromMilliseconds(250);
 
     private readonly OutboxStore _outbox = new(database);
 
