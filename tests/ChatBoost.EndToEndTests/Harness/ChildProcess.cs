@@ -14,13 +14,17 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(string name, Process process, IReadOnlyDictionary<string, string?> environment)
     {
         Name = name;
         _process = process;
+        Environment = environment;
     }
 
     public string Name { get; }
+
+    /// <summary>The variables this process was given on top of the clean slate (its ports, for one).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -85,7 +89,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process);
+        var child = new ChildProcess(name, process, new Dictionary<string, string?>(environment));
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
