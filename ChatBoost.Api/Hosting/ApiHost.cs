@@ -10,6 +10,7 @@ using ChatBoost.Configuration;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using StackExchange.Redis;
 
 namespace ChatBoost.Api.Hosting;
@@ -29,6 +30,7 @@ public static class ApiHost
         builder.Configuration.AddChatBoostEnvironmentVariables();
         var settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var webhookSettings = WhatsAppWebhookSettings.Load(builder.Configuration, builder.Environment.IsProduction());
+        var clusterTls = ClusterTlsSettings.Load(builder.Configuration);
         var maxBody = builder.Configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         if (maxBody is < 1024 or > 64 * 1024 * 1024)
         {
@@ -44,7 +46,17 @@ public static class ApiHost
 
         builder.UseOrleansClient(client =>
         {
-            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.RedisConfiguration));
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisClusteringOptions(settings.Redis));
+            if (clusterTls is not null)
+            {
+                // The gateways require the cluster certificate from clients too, and the API accepts only a gateway that
+                // presents it (pinned; see ClusterTlsSettings).
+                client.UseTls(clusterTls.Certificate, o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, _, _) => clusterTls.IsClusterMember(remote);
+                });
+            }
             client.Configure<ClusterOptions>(o =>
             {
                 o.ServiceId = settings.Cluster.ServiceId;
@@ -111,6 +123,19 @@ public static class ApiHost
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
         app.LogRouteTableOnStart();
         return app;
+    }
+
+    /// <summary>
+    /// StackExchange.Redis options for <c>REDIS_URL</c>: the credentials are set as properties, never through the
+    /// configuration string (which a password containing a comma would break, and which may be logged).
+    /// </summary>
+    public static ConfigurationOptions RedisClusteringOptions(RedisConnection redis)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        var options = ConfigurationOptions.Parse(redis.Configuration);
+        options.User = redis.User ?? options.User;
+        options.Password = redis.Password ?? options.Password;
+        return options;
     }
 
     /// <summary>The seed's JSON: snake_case names and enum values, no nulls dropped, strict numbers.</summary>

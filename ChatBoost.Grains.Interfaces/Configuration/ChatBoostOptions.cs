@@ -23,10 +23,10 @@ public sealed class RedisOptions
 
     public string? Url { get; set; }
 
-    public string GetConfiguration() =>
+    public RedisConnection GetConnection() =>
         string.IsNullOrWhiteSpace(Url)
             ? throw new ConfigurationException("REDIS_URL is not set: set it to redis://host:port/0.")
-            : RedisUrl.ToStackExchangeConfiguration(Url);
+            : RedisUrl.Parse(Url);
 }
 
 /// <summary>Which Orleans cluster this process belongs to. Bound from <c>Cluster</c>.</summary>

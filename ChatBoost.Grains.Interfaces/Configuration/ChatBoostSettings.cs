@@ -8,7 +8,7 @@ namespace ChatBoost.Configuration;
 /// </summary>
 public sealed record ChatBoostSettings(
     string DatabaseConnectionString,
-    string RedisConfiguration,
+    RedisConnection Redis,
     ClusterSettings Cluster,
     AuthOptions Auth,
     bool Debug)
@@ -22,7 +22,7 @@ public sealed record ChatBoostSettings(
         var auth = Bind<AuthOptions>(configuration, AuthOptions.Section, problems);
 
         var connectionString = Try(database.GetConnectionString, problems);
-        var redisConfiguration = Try(redis.GetConfiguration, problems);
+        var redisConnection = Try(redis.GetConnection, problems);
         if (string.IsNullOrWhiteSpace(cluster.ServiceId) || string.IsNullOrWhiteSpace(cluster.ClusterId))
         {
             problems.Add("ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID must not be empty.");
@@ -39,7 +39,7 @@ public sealed record ChatBoostSettings(
             throw new ConfigurationException("ChatBoost cannot start:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", problems));
         }
 
-        return new ChatBoostSettings(connectionString!, redisConfiguration!, cluster, auth, configuration.GetValue("Debug", false));
+        return new ChatBoostSettings(connectionString!, redisConnection!, cluster, auth, configuration.GetValue("Debug", false));
     }
 
     private static T Bind<T>(IConfiguration configuration, string section, List<string> problems)
@@ -57,7 +57,8 @@ public sealed record ChatBoostSettings(
         }
     }
 
-    private static string? Try(Func<string> read, List<string> problems)
+    private static T? Try<T>(Func<T> read, List<string> problems)
+        where T : class
     {
         try
         {

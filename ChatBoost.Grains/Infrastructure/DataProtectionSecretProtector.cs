@@ -21,7 +21,8 @@ namespace ChatBoost.Grains.Infrastructure;
 /// days before they activate, so every silo has read them by then.
 /// </para>
 /// <para>
-/// Security: the key ring is stored unencrypted (see <see cref="SecretProtectionServices"/>).
+/// Security: the key ring is encrypted at rest with the certificate of <c>DATA_PROTECTION_CERTIFICATE_PATH</c> when one is
+/// configured (required in production), in the clear otherwise (see <see cref="SecretProtectionServices"/>).
 /// </para>
 /// </remarks>
 public sealed class DataProtectionSecretProtector : ISecretProtector

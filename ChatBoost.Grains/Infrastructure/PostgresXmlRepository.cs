@@ -24,8 +24,9 @@ namespace ChatBoost.Grains.Infrastructure;
 /// succeed. Key names embed the key's GUID, so two different keys never collide.
 /// </para>
 /// <para>
-/// No XML encryptor is configured: the <c>xml</c> column holds the master keys in the clear. See
-/// <see cref="SecretProtectionServices"/> for what that means and how to harden it.
+/// The repository stores what the key manager gives it: with a key-ring certificate configured, the master keys
+/// arrive already encrypted (<c>encryptedSecret</c>); without one, in the clear. See <see cref="SecretProtectionServices"/>.
+/// The one update, <see cref="ReplaceElement"/>, is <see cref="KeyRingEncryptionUpgrade"/> encrypting an old key.
 /// </para>
 /// </remarks>
 public sealed class PostgresXmlRepository(Database database, ILogger<PostgresXmlRepository> logger) : IXmlRepository
@@ -35,6 +36,23 @@ public sealed class PostgresXmlRepository(Database database, ILogger<PostgresXml
         using var connection = database.DataSource.OpenConnection();
         var rows = connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY id");
         return rows.Select(xml => XElement.Parse(xml)).ToList().AsReadOnly();
+    }
+
+    /// <summary>The stored rows, for <see cref="KeyRingEncryptionUpgrade"/>.</summary>
+    public IReadOnlyList<StoredElement> GetAllRows()
+    {
+        using var connection = database.DataSource.OpenConnection();
+        return connection.Query<StoredElement>("SELECT id, friendly_name AS FriendlyName, xml FROM data_protection_keys ORDER BY id").ToList();
+    }
+
+    /// <summary>Replaces one row's XML if it still holds <paramref name="expectedXml"/>; returns whether it did.</summary>
+    public bool ReplaceElement(long id, string expectedXml, XElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        using var connection = database.DataSource.OpenConnection();
+        return connection.Execute(
+            "UPDATE data_protection_keys SET xml = @xml WHERE id = @id AND xml = @expectedXml",
+            new { id, expectedXml, xml = element.ToString(SaveOptions.DisableFormatting) }) == 1;
     }
 
     public void StoreElement(XElement element, string friendlyName)
@@ -62,3 +80,6 @@ public sealed class PostgresXmlRepository(Database database, ILogger<PostgresXml
         }
     }
 }
+
+/// <summary>One row of <c>data_protection_keys</c>.</summary>
+public sealed record StoredElement(long Id, string FriendlyName, string Xml);

@@ -1,3 +1,4 @@
+using ChatBoost.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,16 +14,16 @@ namespace ChatBoost.Grains.Infrastructure;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>The keys are stored unencrypted.</b> No XML encryptor is configured (Data Protection logs a warning
-/// saying so at startup), so the <c>data_protection_keys</c> table holds the master keys in plain XML, in the
-/// same database as the ciphertexts. Protecting secrets this way guards against leaks of grain-state dumps
-/// and backups of the state table only when the key table is access-controlled separately (its own grants,
-/// excluded from such dumps). Anyone who can read both tables can decrypt every secret.
+/// <b>Keys at rest.</b> With a certificate (<see cref="KeyRingProtectionSettings"/>, <c>DATA_PROTECTION_CERTIFICATE_PATH</c>)
+/// every key is written with its master key wrapped by the certificate's RSA public key (XML encryption,
+/// <c>ProtectKeysWithCertificate</c>; it works on Linux, unlike DPAPI), so the <c>data_protection_keys</c> table
+/// holds an <c>encryptedSecret</c> instead of the key and a copy of the database alone decrypts nothing. Decrypting
+/// needs the certificate's private key, so every silo needs the same .pfx. Without a certificate (allowed outside
+/// production, or with <c>DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS</c>) the master keys are stored in plain XML.
 /// </para>
 /// <para>
-/// Production hardening: encrypt the keys at rest with a key held outside the database, e.g.
-/// <c>ProtectKeysWithCertificate(...)</c> (or <c>ProtectKeysWithAzureKeyVault</c> and the like), configured
-/// next to the repository (<c>PersistKeysTo…</c>); every silo then needs that certificate. Not done here.
+/// Keys written before the certificate was configured stay readable (Data Protection decrypts only the elements
+/// marked encrypted), and <see cref="KeyRingEncryptionUpgrade"/> re-encrypts them in place at the next silo start.
 /// </para>
 /// <para>Key lifetime is Data Protection's default (90 days, rotated automatically; old keys keep decrypting).</para>
 /// </remarks>
@@ -31,18 +32,25 @@ public static class SecretProtectionServices
     /// <summary>Data Protection's application discriminator; every silo must use the same one to share keys.</summary>
     public const string ApplicationName = "ChatBoost";
 
-    public static IServiceCollection AddChatBoostSecretProtection(this IServiceCollection services)
+    public static IServiceCollection AddChatBoostSecretProtection(this IServiceCollection services, KeyRingProtectionSettings? keyRing = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        keyRing ??= KeyRingProtectionSettings.Unencrypted;
 
         services.AddLogging();
         services.TryAddSingleton<PostgresXmlRepository>();
+        services.TryAddSingleton<KeyRingEncryptionUpgrade>();
 
         // Registered before Data Protection's own start-up warm-up (hosted services start in registration
         // order), so the first key is created under the cross-silo lock rather than by every silo at once.
         services.AddHostedService<SecretKeyRingWarmup>();
 
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (keyRing.Certificate is not null)
+        {
+            dataProtection.ProtectKeysWithCertificate(keyRing.Certificate);
+        }
+
         services.AddOptions<KeyManagementOptions>()
             .Configure<PostgresXmlRepository>((options, repository) => options.XmlRepository = repository);
 
@@ -51,11 +59,15 @@ public static class SecretProtectionServices
         return services;
     }
 
-    /// <summary>Loads the key ring at silo start, so a missing or unreachable key table fails the start.</summary>
-    private sealed class SecretKeyRingWarmup(DataProtectionSecretProtector protector) : IHostedService
+    /// <summary>
+    /// Encrypts keys stored in the clear before the certificate was set, then loads the key ring, at silo start,
+    /// so a missing or unreachable key table fails the start.
+    /// </summary>
+    private sealed class SecretKeyRingWarmup(KeyRingEncryptionUpgrade upgrade, DataProtectionSecretProtector protector) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            upgrade.Run();
             protector.EnsureKeyRing();
             return Task.CompletedTask;
         }

@@ -11,6 +11,7 @@ using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Orleans.Connections.Security;
 using StackExchange.Redis;
 
 namespace ChatBoost.Silo.Hosting;
@@ -32,17 +33,31 @@ public static class SiloHost
         settings = ChatBoostSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var endpoints = SiloEndpointSettings.Load(builder.Configuration);
         var defaultCredentials = WhatsAppDefaultCredentialsPolicy.Load(builder.Configuration, builder.Environment.IsProduction());
+        var keyRing = KeyRingProtectionSettings.Load(builder.Configuration, builder.Environment.IsProduction());
+        var clusterTls = ClusterTlsSettings.Load(builder.Configuration);
 
         ConfigureLogging(builder, settings.Debug);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials);
+        AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials, keyRing);
 
         var connectionString = settings.DatabaseConnectionString;
-        var redisConfiguration = settings.RedisConfiguration;
+        var redis = settings.Redis;
         var cluster = settings.Cluster;
         builder.UseOrleans(silo =>
         {
-            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redisConfiguration));
+            silo.UseRedisClustering(o => o.ConfigurationOptions = RedisClusteringOptions(redis));
+            if (clusterTls is not null)
+            {
+                // Mutual TLS on silo-to-silo and gateway connections: every peer, silo or API, must present the
+                // cluster certificate itself (pinned; see ClusterTlsSettings).
+                silo.UseTls(clusterTls.Certificate, o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, _, _) => clusterTls.IsClusterMember(remote);
+                });
+            }
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ServiceId = cluster.ServiceId;
@@ -67,6 +82,19 @@ public static class SiloHost
         return builder.Build();
     }
 
+    /// <summary>
+    /// StackExchange.Redis options for <c>REDIS_URL</c>: the credentials are set as properties, never through the
+    /// configuration string (which a password containing a comma would break, and which may be logged).
+    /// </summary>
+    public static ConfigurationOptions RedisClusteringOptions(RedisConnection redis)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        var options = ConfigurationOptions.Parse(redis.Configuration);
+        options.User = redis.User ?? options.User;
+        options.Password = redis.Password ?? options.Password;
+        return options;
+    }
+
     /// <summary>Grain state and reminders in PostgreSQL through Orleans' ADO.NET providers. Shared with the grain tests.</summary>
     public static void ConfigurePersistence(ISiloBuilder silo, string connectionString)
     {
@@ -87,14 +115,18 @@ public static class SiloHost
     /// that every grain's constructor can be satisfied from it).
     /// </summary>
     public static void AddChatBoostServices(
-        IServiceCollection services, ChatBoostSettings settings, IConfiguration configuration, WhatsAppDefaultCredentialsPolicy? defaultCredentials = null)
+        IServiceCollection services,
+        ChatBoostSettings settings,
+        IConfiguration configuration,
+        WhatsAppDefaultCredentialsPolicy? defaultCredentials = null,
+        KeyRingProtectionSettings? keyRing = null)
     {
         // Orleans' ADO.NET providers find the driver by its invariant name.
         DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => NpgsqlDataSource.Create(settings.DatabaseConnectionString));
         services.AddSingleton<Database>();
-        services.AddChatBoostSecretProtection();
+        services.AddChatBoostSecretProtection(keyRing);
         services.AddSingleton<OrganizationProjection>();
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
         services.AddChatBoostMessageStore();

@@ -59,7 +59,7 @@ var serverVersion = await ScalarAsync<string>("SHOW server_version");
 var maxConnections = await ScalarAsync<string>("SHOW max_connections");
 
 // ---- One silo, configured like the grain-test fixture (and the production silo's response timeout) ----
-var settings = new ChatBoostSettings(connectionString, "unused", new ClusterSettings(), new AuthOptions(), Debug: false);
+var settings = new ChatBoostSettings(connectionString, RedisConnection.Unused, new ClusterSettings(), new AuthOptions(), Debug: false);
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o =>

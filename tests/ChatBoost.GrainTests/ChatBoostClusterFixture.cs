@@ -43,7 +43,7 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync(_databaseName);
         await MigrationRunner.ApplyAsync(_database.ConnectionString, NullLogger.Instance, CancellationToken.None);
-        var settings = new ChatBoostSettings(_database.ConnectionString, "unused", new ClusterSettings(), new AuthOptions(), Debug: false);
+        var settings = new ChatBoostSettings(_database.ConnectionString, RedisConnection.Unused, new ClusterSettings(), new AuthOptions(), Debug: false);
 
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.Options.ConfigureFileLogging = false;

@@ -14,13 +14,17 @@ public sealed partial class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(string name, Process process, IReadOnlyDictionary<string, string?> environment)
     {
         Name = name;
         _process = process;
+        Environment = environment;
     }
 
     public string Name { get; }
+
+    /// <summary>The variables this process was given on top of the clean slate (its ports, for one).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -85,7 +89,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process);
+        var child = new ChildProcess(name, process, new Dictionary<string, string?>(environment));
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
@@ -157,6 +161,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
         "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ENVIRONMENT", "DEBUG", "ACCESS_TOKEN_EXPIRE_MINUTES", "ADMIN_EMAILS",
         "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "SILO_PORT", "GATEWAY_PORT", "SILO_ADVERTISED_IP",
         "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "MAX_REQUEST_BODY_BYTES",
+        "ORLEANS_TLS_CERTIFICATE_PATH", "ORLEANS_TLS_CERTIFICATE_PASSWORD", "DATA_PROTECTION_CERTIFICATE_PATH",
+        "DATA_PROTECTION_CERTIFICATE_PASSWORD", "DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS",
     ];
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

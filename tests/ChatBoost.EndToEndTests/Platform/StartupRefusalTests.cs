@@ -50,4 +50,17 @@ public class StartupRefusalTests
         Assert.Equal(2, code);
         Assert.Contains("SQLite", output, StringComparison.Ordinal);
     }
+
+    /// <summary>A production silo does not store the Data Protection key ring in the clear unless told so explicitly.</summary>
+    [Fact]
+    public async Task ProductionSiloWithoutAKeyRingCertificateRefusesToStart()
+    {
+        var (code, output) = await RunAsync("silo", new(Base)
+        {
+            ["ENVIRONMENT"] = "production",
+            ["SECRET_KEY"] = "a-production-secret-key-of-more-than-thirty-two-bytes-42",
+        });
+        Assert.Equal(2, code);
+        Assert.Contains("DATA_PROTECTION_CERTIFICATE_PATH is not set", output, StringComparison.Ordinal);
+    }
 }

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using ChatBoost.Configuration;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Silo.Migrations;
 using ChatBoost.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -171,6 +173,104 @@ public sealed class SecretProtectionTests
         Assert.Equal(2, repositoryA.GetAllElements().Count);
     }
 
+    /// <summary>
+    /// With a key-ring certificate, the table holds no key material: each key's master key is an
+    /// <c>encryptedSecret</c> (XML encryption to the certificate), not a plaintext <c>&lt;masterKey&gt;&lt;value&gt;</c>;
+    /// secrets still round-trip between silos that have the certificate, and a process holding the table but not
+    /// the certificate cannot use the keys.
+    /// </summary>
+    [Fact]
+    public async Task With_a_certificate_the_stored_keys_hold_no_plaintext_key_material()
+    {
+        await using var database = await MigratedDatabaseAsync("secrets_cert");
+        using var certificate = TestCertificates.CreateRsa("CN=chatboost-key-ring");
+        var keyRing = LoadKeyRingSettings(certificate);
+        await using var siloA = new FakeSilo(database.ConnectionString, keyRing);
+        await using var siloB = new FakeSilo(database.ConnectionString, LoadKeyRingSettings(certificate));
+
+        var protectedValue = siloA.Protector.Protect(Secret);
+
+        var keys = await KeyRowsAsync(database);
+        var key = XElement.Parse(Assert.Single(keys));
+        Assert.Single(key.Descendants(KeyRingXml.EncryptedSecretName));
+        Assert.DoesNotContain(key.Descendants(), e => e.Name.LocalName is "masterKey" or "value");
+        Assert.Empty(KeyRingXml.PlaintextSecrets(key));
+        Assert.Equal(Secret, siloB.Protector.Unprotect(protectedValue));
+        Assert.Equal(Secret, siloA.Protector.Unprotect(siloB.Protector.Protect(Secret)));
+
+        await using var withoutCertificate = new FakeSilo(database.ConnectionString);
+        Assert.Throws<CryptographicException>(() => withoutCertificate.Protector.Unprotect(protectedValue));
+    }
+
+    /// <summary>
+    /// Keys written in the clear before the certificate was configured are encrypted in place at the next silo start
+    /// (the warm-up), and what they protected keeps decrypting.
+    /// </summary>
+    [Fact]
+    public async Task Keys_stored_before_the_certificate_are_encrypted_at_the_next_start_and_keep_decrypting()
+    {
+        await using var database = await MigratedDatabaseAsync("secrets_upgrade");
+        string protectedBefore;
+        await using (var before = new FakeSilo(database.ConnectionString))
+        {
+            protectedBefore = before.Protector.Protect(Secret);
+        }
+
+        var plaintextKey = XElement.Parse(Assert.Single(await KeyRowsAsync(database)));
+        Assert.NotEmpty(KeyRingXml.PlaintextSecrets(plaintextKey)); // the unprotected ring, as it was
+
+        using var certificate = TestCertificates.CreateRsa("CN=chatboost-key-ring");
+        await using (var upgraded = new FakeSilo(database.ConnectionString, LoadKeyRingSettings(certificate)))
+        {
+            await upgraded.StartAsync();
+            Assert.Equal(Secret, upgraded.Protector.Unprotect(protectedBefore));
+        }
+
+        var key = XElement.Parse(Assert.Single(await KeyRowsAsync(database)));
+        Assert.Empty(KeyRingXml.PlaintextSecrets(key));
+        Assert.DoesNotContain(key.Descendants(), e => e.Name.LocalName is "masterKey" or "value");
+        Assert.Equal((string?)plaintextKey.Attribute("id"), (string?)key.Attribute("id")); // the same key, now encrypted
+
+        await using var restarted = new FakeSilo(database.ConnectionString, LoadKeyRingSettings(certificate));
+        await restarted.StartAsync(); // nothing left to upgrade
+        Assert.Equal(Secret, restarted.Protector.Unprotect(protectedBefore));
+        Assert.Equal(1L, await CountKeyRowsAsync(database));
+    }
+
+    /// <summary>The silo's own path: the .pfx written to disk and read back through the settings.</summary>
+    private static KeyRingProtectionSettings LoadKeyRingSettings(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var path = TestCertificates.WritePfx(certificate);
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [KeyRingProtectionSettings.PathKey] = path,
+                [KeyRingProtectionSettings.PasswordKey] = TestCertificates.Password,
+            }).Build();
+            return KeyRingProtectionSettings.Load(configuration, isProduction: true);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<List<string>> KeyRowsAsync(TestDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var select = new NpgsqlCommand("SELECT xml FROM data_protection_keys WHERE friendly_name LIKE 'key-%' ORDER BY id", connection);
+        await using var reader = await select.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
     private static async Task<TestDatabase> MigratedDatabaseAsync(string prefix)
     {
         var database = await TestDatabase.CreateAsync(prefix);
@@ -192,13 +292,13 @@ public sealed class SecretProtectionTests
         private readonly NpgsqlDataSource _dataSource;
         private readonly ServiceProvider _services;
 
-        public FakeSilo(string connectionString)
+        public FakeSilo(string connectionString, KeyRingProtectionSettings? keyRing = null)
         {
             _dataSource = NpgsqlDataSource.Create(connectionString);
             _services = new ServiceCollection()
                 .AddSingleton(_dataSource)
                 .AddSingleton<Database>()
-                .AddChatBoostSecretProtection()
+                .AddChatBoostSecretProtection(keyRing)
                 .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             Protector = _services.GetRequiredService<ISecretProtector>();
         }
@@ -206,6 +306,15 @@ public sealed class SecretProtectionTests
         public ISecretProtector Protector { get; }
 
         public IServiceProvider Services => _services;
+
+        /// <summary>Runs the hosted services' start, as the silo host does.</summary>
+        public async Task StartAsync()
+        {
+            foreach (var hosted in _services.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(CancellationToken.None);
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {

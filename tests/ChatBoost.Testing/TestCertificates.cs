@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ChatBoost.Testing;
+
+/// <summary>
+/// Self-signed certificates made by the test that uses them (no private key is ever committed), written as
+/// password-protected .pfx files the way an operator would provide them.
+/// </summary>
+public static class TestCertificates
+{
+    public const string Password = "test-pfx-password-7f3a";
+
+    /// <summary>A fresh RSA certificate with its private key, valid for a day.</summary>
+    public static X509Certificate2 CreateRsa(string subject = "CN=chatboost-test")
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client authentication
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>A fresh ECDSA certificate (not usable for XML key encryption, which wraps keys with RSA).</summary>
+    public static X509Certificate2 CreateEcdsa(string subject = "CN=chatboost-test-ec")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>Writes <paramref name="certificate"/> with its key to a new temporary .pfx protected by <see cref="Password"/>.</summary>
+    public static string WritePfx(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var path = Path.Combine(Path.GetTempPath(), $"chatboost-test-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+}
