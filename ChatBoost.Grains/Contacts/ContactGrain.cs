@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Flows.Engine;
@@ -22,7 +21,7 @@ namespace ChatBoost.Grains.Contacts;
 /// The actor shell: identity, turn-based concurrency, timers, the reminder and effects run off the turn. What the contact
 /// is lives in its rows (<see cref="ContactSession"/>); the decisions are pure (<see cref="FlowInterpreter"/>,
 /// <see cref="InboundRule"/>, <see cref="WakePlan"/>); the work is done by its collaborators: <see cref="InboundConsumer"/>
-/// (the durable inbound cursor), <see cref="ExecutionRunner"/> (steps: wake-up, fenced commit, effect),
+/// (the durable inbound cursor), <see cref="ExecutionRunner"/> (steps: wake-up, fenced commit, effect), <see cref="ApiSends"/> (the send API),
 /// <see cref="ExecutionCommands"/> and <see cref="ProfileCommands"/> (the API's commands), <see cref="OutboundSender"/>
 /// (every send). Memory caches what is durable and holds nothing only it knows: a crash at any point is followed by a
 /// reminder tick or the sweeper's poke, and the activation that follows resumes from the rows.
@@ -45,6 +44,7 @@ public sealed class ContactGrain(
     private InboundConsumer _inbound = null!;
     private ExecutionCommands _executions = null!;
     private ProfileCommands _profile = null!;
+    private ApiSends _sends = null!;
     private IGrainTimer? _wakeTimer;
     private IGrainTimer? _retryTimer;
     private IGrainReminder? _reminder;
@@ -67,6 +67,7 @@ public sealed class ContactGrain(
         _inbound = new InboundConsumer(_session, store, _runner, new DefaultFlowResolver(GrainFactory, programs), time, logger);
         _executions = new ExecutionCommands(_session, store, _runner, programs, GrainFactory, logger);
         _profile = new ProfileCommands(_session, time);
+        _sends = new ApiSends(_session, sender, GrainFactory, time, logger);
 
         var loaded = await _session.LoadAsync(cancellationToken);
         if (loaded.ActiveExecution is { } execution)
@@ -133,55 +134,7 @@ public sealed class ContactGrain(
 
     // ---- Outbound (the send API) ----
 
-    public async Task<SendOutcome> SendAsync(SendCommand command)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var now = time.GetUtcNow();
-        if (_session.Contact is { OptedIn: false } && !ContactUpdates.WithinWindow(_session.LastInboundAt, now))
-        {
-            return SendOutcome.Refused(SendStatus.OptedOut, ContactUpdates.OptedOutDetail);
-        }
-
-        var message = OutboundMapping.ToOutbound(_session.WaId, command);
-        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(_session.BotId, _session.WaId, key) : Guid.NewGuid();
-        if (!message.IsTemplate && !ContactUpdates.WithinWindow(_session.LastInboundAt, now))
-        {
-            // The bot's own problems are reported first, as for any send; nothing is recorded.
-            return (await sender.CheckAsync(id, _session.BotId, message))?.ToSendOutcome()
-                ?? SendOutcome.Refused(SendStatus.OutsideWindow, ContactUpdates.OutsideWindowDetail);
-        }
-
-        var organizationId = _session.Contact?.OrganizationId
-            ?? (await GrainFactory.GetGrain<IBotCredentialsGrain>(_session.BotId).GetEffectiveCredentialsAsync())?.OrganizationId ?? 0;
-        var sending = sender.SendAsync(new OutboundSend(id, _session.BotId, organizationId, _session.WaId, message, command.NotAfter), default);
-        if (command.NotAfter is { } notAfter && !await FinishesInTimeAsync(sending, notAfter + AnswerGrace))
-        {
-            // The attempt started by the deadline (the pacer gives no later slot) but Meta has not answered yet: the caller
-            // must hear "in doubt", never a 503 for a message that may still go out. The outbox records how it ends.
-            return new SendOutcome(SendStatus.InDoubt, id, null,
-                "The send was still in progress at the request's deadline; its outcome will be in the message history "
-                + "(a retry with the same Idempotency-Key answers it without sending again).");
-        }
-
-        return (await sending).ToSendOutcome();
-    }
-
-    /// <summary>How long after the caller's deadline an attempt that started in time may still answer.</summary>
-    private static readonly TimeSpan AnswerGrace = TimeSpan.FromSeconds(1);
-
-    private async Task<bool> FinishesInTimeAsync(Task<OutboundResult> sending, DateTimeOffset answerBy)
-    {
-        var wait = answerBy - time.GetUtcNow();
-        if (sending.IsCompleted || (wait > TimeSpan.Zero && await Task.WhenAny(sending, Task.Delay(wait, time)) == sending))
-        {
-            return true;
-        }
-
-        var log = logger;
-        _ = sending.ContinueWith(t => log.LogWarning(t.Exception, "A send answered in doubt at its deadline then failed"),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return false;
-    }
+    public Task<SendOutcome> SendAsync(SendCommand command) => _sends.SendAsync(command);
 
     // ---- Profile and attributes ----
 
@@ -404,7 +357,8 @@ public sealed class ContactGrain(
     {
         if (await _executions.LoadProgramAsync(execution) is not { } program)
         {
-            await FailUnloadableAsync(execution);
+            await _runner.FailUnloadableAsync(execution);
+            await RemoveWakeAsync();
             return;
         }
 
@@ -416,25 +370,6 @@ public sealed class ContactGrain(
         {
             ArmTimer(wakeAt); // an overdue wait (its tick was missed while a silo was down) wakes at once
         }
-    }
-
-    /// <summary>An execution whose pinned version no longer loads fails with the reason (the interpreter needs a program).</summary>
-    private async Task FailUnloadableAsync(ExecutionRecord loaded)
-    {
-        var now = time.GetUtcNow();
-        var error = $"flow {loaded.FlowId} version {loaded.FlowVersion} no longer loads in this version of ChatBoost";
-        var failed = loaded with
-        {
-            Snapshot = loaded.Snapshot with { Status = ExecutionStatus.Failed, PendingEffect = null, WakeAt = null, EndedAt = now, Error = error },
-            LogCount = loaded.LogCount + 1,
-            UpdatedAt = now,
-        };
-        var changes = new ContactChanges(_session.Contact!) { Execution = failed };
-        changes.Logs.Add(new StepLog(loaded.Snapshot.CurrentNodeId, null, StepLogEvents.Failed, error, now, StepLogLevels.Error));
-        changes.Events.Add(new NewContactEvent(ContactEventTypes.FlowFailed, _session.BotId, loaded.OrganizationId, _session.WaId, now,
-            ExecutionId: loaded.Id, FlowId: loaded.FlowId, DataJson: System.Text.Json.JsonSerializer.Serialize(new { error })));
-        await _session.CommitAsync(changes);
-        await RemoveWakeAsync();
     }
 
     // ---- Failures ----

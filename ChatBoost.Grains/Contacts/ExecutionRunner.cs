@@ -99,6 +99,24 @@ internal sealed class ExecutionRunner(
             ? session.Context()
             : session.Context(ContactUpdates.Consumed(session.ContactOrNew(organizationId, time.GetUtcNow()), consumed, session.LastInboundAt, time.GetUtcNow()));
 
+    /// <summary>An execution whose pinned version no longer loads fails with the reason (the interpreter needs a program).</summary>
+    public async Task FailUnloadableAsync(ExecutionRecord loaded)
+    {
+        var now = time.GetUtcNow();
+        var error = $"flow {loaded.FlowId} version {loaded.FlowVersion} no longer loads in this version of ChatBoost";
+        var failed = loaded with
+        {
+            Snapshot = loaded.Snapshot with { Status = ExecutionStatus.Failed, PendingEffect = null, WakeAt = null, EndedAt = now, Error = error },
+            LogCount = loaded.LogCount + 1,
+            UpdatedAt = now,
+        };
+        var changes = new ContactChanges(session.Contact!) { Execution = failed };
+        changes.Logs.Add(new StepLog(loaded.Snapshot.CurrentNodeId, null, StepLogEvents.Failed, error, now, StepLogLevels.Error));
+        changes.Events.Add(new NewContactEvent(ContactEventTypes.FlowFailed, session.BotId, loaded.OrganizationId, session.WaId, now,
+            ExecutionId: loaded.Id, FlowId: loaded.FlowId, DataJson: JsonSerializer.Serialize(new { error })));
+        await session.CommitAsync(changes);
+    }
+
     /// <summary>The result of the send of (<paramref name="executionId"/>, <paramref name="step"/>); stale results are ignored.</summary>
     public async Task<bool> OnSendFinishedAsync(long executionId, int step, OutboundResult result)
     {
