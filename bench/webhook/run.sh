@@ -36,6 +36,8 @@ FLOOR_PORT=${BENCH_FLOOR_PORT:-8111}
 export SILO_PORT=${BENCH_SILO_PORT:-11140}
 export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-30040}
 export ENVIRONMENT=${BENCH_ENVIRONMENT:-production}
+# A throw-away database: its Data Protection key ring need not be encrypted with a certificate (production requires it).
+export DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS=${DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS:-true}
 case "$ENVIRONMENT" in
     development) aspenv=Development ;; production) aspenv=Production ;; test) aspenv=Test ;;
     *) cb_die "BENCH_ENVIRONMENT must be development, production or test" ;;
