@@ -79,15 +79,9 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     Task<CommandResult<ExecutionView>> SubmitInputAsync(long executionId, string message);
 
     /// <summary>
-    /// The results of effects that ran off the grain's turn (sends, webhook calls) have arrived: take them. Called by the
-    /// grain on itself; harmless from anywhere.
-    /// </summary>
-    [Alias("Pump"), OneWay]
-    Task PumpAsync();
-
-    /// <summary>
-    /// Makes the contact look at its durable work: inbound messages after its cursor, an execution that is overdue or
-    /// whose step stopped. Called by the sweeper; harmless from anywhere, any number of times.
+    /// Makes the contact look at its work: results of effects that ran off its turn (sends, webhook calls), inbound
+    /// messages after its cursor, an execution whose step stopped. Called by the grain on itself and by the sweeper;
+    /// harmless from anywhere, any number of times.
     /// </summary>
     [Alias("Poke"), OneWay]
     Task PokeAsync();

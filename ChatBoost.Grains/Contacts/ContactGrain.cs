@@ -119,8 +119,6 @@ public sealed class ContactGrain(
         });
     }
 
-    public Task PumpAsync() => PokeAsync();
-
     public void ConsumeSoon()
     {
         if (_pokeScheduled)
@@ -153,21 +151,9 @@ public sealed class ContactGrain(
 
     // ---- Flow executions ----
 
+    /// <summary>Starts a flow; a contact not stored yet is created by the start's own commit.</summary>
     public Task<CommandResult<ExecutionView>> StartExecutionAsync(StartExecutionCommand command) =>
-        Guard("starting an execution", async () =>
-        {
-            if (_session.Contact is not { IsStored: true })
-            {
-                // The contact exists from here on, like one created by its first message.
-                var created = await _profile.CreateAsync(new CreateContactCommand(command.OrganizationId, null, true, []));
-                if (!created.IsOk && created.Status != CommandStatus.Conflict)
-                {
-                    return CommandResult.Fail<ExecutionView>(created.Status, created.Detail ?? "The contact could not be created.");
-                }
-            }
-
-            return await _executions.StartAsync(command);
-        });
+        Guard("starting an execution", () => _executions.StartAsync(command));
 
     public Task<CommandResult<ExecutionView>> ResumeExecutionAsync(long executionId) => Guard("resuming an execution", () => _executions.ResumeAsync(executionId));
 
@@ -298,7 +284,7 @@ public sealed class ContactGrain(
     {
         try
         {
-            await self.PumpAsync();
+            await self.PokeAsync();
         }
         catch (Exception e)
         {

@@ -55,7 +55,9 @@ internal sealed class ExecutionRunner(
         FlowProgram program, long organizationId, string trigger, long? startedBy, IReadOnlyDictionary<string, JsonElement> initial,
         PendingInbound? consumed)
     {
-        var outcome = FlowInterpreter.Start(program, new StartEvent(initial), ContextAfter(organizationId, consumed), time.GetUtcNow(), limits);
+        var now = time.GetUtcNow();
+        var contact = ContactAfter(organizationId, consumed, now);
+        var outcome = FlowInterpreter.Start(program, new StartEvent(initial), session.Context(contact), now, limits);
         var record = new ExecutionRecord
         {
             OrganizationId = organizationId,
@@ -65,7 +67,7 @@ internal sealed class ExecutionRunner(
             StartedBy = startedBy,
             Snapshot = outcome.State,
         };
-        return await CommitStepAsync(null, record, outcome, program, consumed, []);
+        return await CommitStepAsync(null, record, outcome, program, contact, consumed, []);
     }
 
     /// <summary>Applies an event to the active execution: interpret, commit, then start the effect. Returns the stored record
@@ -74,14 +76,16 @@ internal sealed class ExecutionRunner(
     {
         var execution = session.Execution ?? throw new InvalidOperationException("No active execution.");
         var program = _program ?? throw new InvalidOperationException("The active execution has no program.");
-        var outcome = FlowInterpreter.Apply(program, execution.Snapshot, e, ContextAfter(execution.OrganizationId, consumed), time.GetUtcNow(), limits);
+        var now = time.GetUtcNow();
+        var contact = ContactAfter(execution.OrganizationId, consumed, now);
+        var outcome = FlowInterpreter.Apply(program, execution.Snapshot, e, session.Context(contact), now, limits);
         if (ReferenceEquals(outcome.State, execution.Snapshot) && outcome.Logs.Count == 0 && outcome.Effects.Count == 0
             && consumed is null && extraLogs is not { Count: > 0 })
         {
             return null;
         }
 
-        return await CommitStepAsync(execution, execution with { Snapshot = outcome.State }, outcome, program, consumed, extraLogs ?? []);
+        return await CommitStepAsync(execution, execution with { Snapshot = outcome.State }, outcome, program, contact, consumed, extraLogs ?? []);
     }
 
     /// <summary>Commits log lines (and a consumed message) to the active execution without changing its state.</summary>
@@ -90,14 +94,17 @@ internal sealed class ExecutionRunner(
         var execution = session.Execution!;
         var node = execution.Snapshot.CurrentNodeId;
         var log = new StepLog(node, node is { } id && _program!.Nodes.TryGetValue(id, out var n) ? n.Type : null, @event, detail, time.GetUtcNow(), StepLogLevels.Info);
-        await CommitStepAsync(execution, execution, new StepOutcome(execution.Snapshot, [], []), _program!, consumed, [log]);
+        var contact = ContactAfter(execution.OrganizationId, consumed, log.At);
+        await CommitStepAsync(execution, execution, new StepOutcome(execution.Snapshot, [], []), _program!, contact, consumed, [log]);
     }
 
-    /// <summary>The contact as the step's commit will leave it: with what the consumed message tells (its profile name).</summary>
-    private ContactContext ContextAfter(long organizationId, PendingInbound? consumed) =>
-        consumed is null
-            ? session.Context()
-            : session.Context(ContactUpdates.Consumed(session.ContactOrNew(organizationId, time.GetUtcNow()), consumed, session.LastInboundAt, time.GetUtcNow()));
+    /// <summary>The contact as the step's commit will leave it: with what the consumed message tells (cursor, profile name).
+    /// The interpreter sees it, and the commit stores it.</summary>
+    private ContactRecord ContactAfter(long organizationId, PendingInbound? consumed, DateTimeOffset now)
+    {
+        var contact = session.ContactOrNew(organizationId, now);
+        return consumed is null ? contact : ContactUpdates.Consumed(contact, consumed, session.LastInboundAt, now);
+    }
 
     /// <summary>An execution whose pinned version no longer loads fails with the reason (the interpreter needs a program).</summary>
     public async Task FailUnloadableAsync(ExecutionRecord loaded)
@@ -171,20 +178,14 @@ internal sealed class ExecutionRunner(
         && s.PendingEffect == kind && s.TotalSteps == step;
 
     private async Task<ExecutionRecord> CommitStepAsync(
-        ExecutionRecord? before, ExecutionRecord next, StepOutcome outcome, FlowProgram program, PendingInbound? consumed,
-        IReadOnlyList<StepLog> extraLogs)
+        ExecutionRecord? before, ExecutionRecord next, StepOutcome outcome, FlowProgram program, ContactRecord contact,
+        PendingInbound? consumed, IReadOnlyList<StepLog> extraLogs)
     {
         var now = time.GetUtcNow();
         var plan = WakePlan.Plan(outcome.State, host.RegisteredWakeDue, now);
         if (plan is WakeChange.RegisterBefore register)
         {
             await host.RegisterWakeAsync(register.Due);
-        }
-
-        var contact = session.ContactOrNew(next.OrganizationId, now);
-        if (consumed is not null)
-        {
-            contact = ContactUpdates.Consumed(contact, consumed, session.LastInboundAt, now);
         }
 
         var changes = new ContactChanges(contact);

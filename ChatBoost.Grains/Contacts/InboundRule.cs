@@ -37,10 +37,4 @@ public static class InboundRule
         _ => InboundDecision.ConsumeOnly,
     };
 
-    /// <summary>
-    /// Whether a message may be consumed at all: only the one right after the cursor, so that after a crash or a failed
-    /// commit the same message comes back, and no message is ever consumed twice or skipped.
-    /// </summary>
-    public static bool IsNext(long cursor, long messageId, long? previousInBatch) =>
-        messageId > cursor && (previousInBatch is not { } previous || messageId > previous);
 }

@@ -41,34 +41,32 @@ public sealed class OutboxStore(Database database)
           AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.Sending)})
         """;
 
-    // With its message_status event (status in_doubt) in the same statement: the outlet counts sends in doubt.
-    private static readonly string MarkInDoubtSql = $"""
-        WITH updated AS (
-            UPDATE messages SET status = 'in_doubt', status_changed_at = now(), error_code = NULL, error_title = '{InDoubtTitle}',
-                                error_message = @Reason
-            WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
-              AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.InDoubt)})
-            RETURNING id, bot_id, organization_id, contact_wa_id, execution_id
-        )
-        INSERT INTO contact_events (type, bot_id, organization_id, contact_wa_id, message_id, execution_id, occurred_at, data)
-        SELECT 'message_status', u.bot_id, u.organization_id, u.contact_wa_id, u.id, u.execution_id, now(),
-               jsonb_build_object('status', 'in_doubt')
-        FROM updated u
-        """;
+    // Each with its message_status event in the same statement: the outlet counts sends in doubt and failed sends.
+    private static readonly string MarkInDoubtSql = MoveWithStatusEvent(OutboxState.InDoubt,
+        $"status = 'in_doubt', status_changed_at = now(), error_code = NULL, error_title = '{InDoubtTitle}', error_message = @Reason",
+        "jsonb_build_object('status', 'in_doubt')");
 
-    // With its message_status event (status failed, Meta's code) in the same statement.
-    private static readonly string MarkFailedSql = $"""
+    private static readonly string MarkFailedSql = MoveWithStatusEvent(OutboxState.Failed,
+        """
+        status = 'failed', status_rank = 4, failed_at = now(), status_changed_at = now(),
+        error_code = @ErrorCode, error_title = @ErrorTitle, error_message = @ErrorMessage
+        """,
+        "jsonb_build_object('status', 'failed', 'error_code', CAST(@ErrorCode AS integer))");
+
+    /// <summary>
+    /// One statement: the row moves to <paramref name="to"/> from a state the state machine allows (<paramref name="set"/>
+    /// is the SET list), and each moved row writes a <c>message_status</c> event with <paramref name="data"/>. The
+    /// affected count is the events inserted, i.e. the rows moved.
+    /// </summary>
+    private static string MoveWithStatusEvent(OutboxState to, string set, string data) => $"""
         WITH updated AS (
-            UPDATE messages
-            SET status = 'failed', status_rank = 4, failed_at = now(), status_changed_at = now(),
-                error_code = @ErrorCode, error_title = @ErrorTitle, error_message = @ErrorMessage
+            UPDATE messages SET {set}
             WHERE client_message_id = @ClientMessageId AND bot_id = @BotId AND direction = 'outbound'
-              AND status IN ({OutboxStateMachine.SourcesSql(OutboxState.Failed)})
+              AND status IN ({OutboxStateMachine.SourcesSql(to)})
             RETURNING id, bot_id, organization_id, contact_wa_id, execution_id
         )
         INSERT INTO contact_events (type, bot_id, organization_id, contact_wa_id, message_id, execution_id, occurred_at, data)
-        SELECT 'message_status', u.bot_id, u.organization_id, u.contact_wa_id, u.id, u.execution_id, now(),
-               jsonb_build_object('status', 'failed', 'error_code', CAST(@ErrorCode AS integer))
+        SELECT 'message_status', u.bot_id, u.organization_id, u.contact_wa_id, u.id, u.execution_id, now(), {data}
         FROM updated u
         """;
 

@@ -27,16 +27,6 @@ public class InboundRuleTests
         Assert.NotEqual(InboundDecision.Hold, InboundRule.Decide(ended, optedIn: true, hasDefaultFlow: true));
 
     [Fact]
-    public void OnlyMessagesAfterTheCursorInIdOrderAreNext()
-    {
-        Assert.True(InboundRule.IsNext(cursor: 10, messageId: 11, previousInBatch: null));
-        Assert.False(InboundRule.IsNext(cursor: 10, messageId: 10, previousInBatch: null));
-        Assert.False(InboundRule.IsNext(cursor: 10, messageId: 9, previousInBatch: null));
-        Assert.True(InboundRule.IsNext(cursor: 10, messageId: 13, previousInBatch: 12));
-        Assert.False(InboundRule.IsNext(cursor: 10, messageId: 12, previousInBatch: 12));
-    }
-
-    [Fact]
     public void ConsumingMovesTheCursorForwardOnlyAndKeepsTheProfileName()
     {
         var now = DateTimeOffset.Parse("2026-12-01T10:00:00Z");
