@@ -17,68 +17,33 @@ namespace ChatBoost.Grains.Contacts;
 /// </summary>
 public sealed class ContactStore(Database database, BatchingStatementWriter writer)
 {
-    internal async Task<LoadedContact> LoadAsync(long botId, string waId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                Command($"SELECT {ContactColumns} FROM contacts WHERE bot_id = @bot AND wa_id = @wa", botId, waId),
-                Command("""
-                    SELECT a.key, a.value_type, a.value, a.created_at, a.updated_at
-                    FROM contact_attributes a JOIN contacts c ON c.id = a.contact_id
-                    WHERE c.bot_id = @bot AND c.wa_id = @wa
-                    """, botId, waId),
-                Command($"""
-                    SELECT {ExecutionColumns} FROM flow_executions
-                    WHERE bot_id = @bot AND contact_wa_id = @wa AND status IN {ActiveStatuses}
-                    """, botId, waId),
-                Command("""
-                    SELECT max(coalesce(wa_timestamp, created_at)) FROM messages
-                    WHERE bot_id = @bot AND contact_wa_id = @wa AND direction = 'inbound'
-                    """, botId, waId),
-            },
-        };
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var contact = await reader.ReadAsync(cancellationToken) ? ReadContact(reader) : null;
-
-        await reader.NextResultAsync(cancellationToken);
-        var attributes = new List<(string, StoredAttribute)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            attributes.Add((reader.GetString(0), new StoredAttribute(
-                new Attributes.AttributeValue(reader.GetString(1), reader.GetString(2)), Time(reader, 3)!.Value, Time(reader, 4))));
-        }
-
-        await reader.NextResultAsync(cancellationToken);
-        var execution = await reader.ReadAsync(cancellationToken) ? ReadExecution(reader) : null;
-
-        await reader.NextResultAsync(cancellationToken);
-        DateTimeOffset? lastInbound = await reader.ReadAsync(cancellationToken) ? Time(reader, 0) : null;
-        return new LoadedContact(contact, attributes, execution, lastInbound);
-    }
+    internal Task<LoadedContact> LoadAsync(long botId, string waId, int inboundLimit, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(new LoadStatement(botId, waId, inboundLimit), cancellationToken);
 
     /// <summary>The contact's inbound messages after <paramref name="cursor"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    internal async Task<IReadOnlyList<PendingInbound>> LoadInboundAfterAsync(
-        long botId, string waId, long cursor, int limit, CancellationToken cancellationToken)
+    internal Task<IReadOnlyList<PendingInbound>> LoadInboundAfterAsync(
+        long botId, string waId, long cursor, int limit, CancellationToken cancellationToken) =>
+        writer.ExecuteAsync(new SqlStatement<IReadOnlyList<PendingInbound>>(
+            $"{InboundColumns} AND id > @cursor ORDER BY id LIMIT @limit",
+            p =>
+            {
+                p.AddWithValue("bot", botId);
+                p.AddWithValue("wa", waId);
+                p.AddWithValue("cursor", cursor);
+                p.AddWithValue("limit", limit);
+            },
+            ReadInboundAsync), cancellationToken);
+
+    private const string InboundColumns = """
+        SELECT id, organization_id, wa_message_id, message_type, text, reply_id, profile_name, coalesce(wa_timestamp, created_at),
+               from_user_id, username
+        FROM messages
+        WHERE bot_id = @bot AND contact_wa_id = @wa AND direction = 'inbound'
+        """;
+
+    private static async ValueTask<IReadOnlyList<PendingInbound>> ReadInboundAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT id, organization_id, wa_message_id, message_type, text, reply_id, profile_name, coalesce(wa_timestamp, created_at),
-                   from_user_id, username
-            FROM messages
-            WHERE bot_id = @bot AND contact_wa_id = @wa AND direction = 'inbound' AND id > @cursor
-            ORDER BY id
-            LIMIT @limit
-            """, connection);
-        command.Parameters.AddWithValue("bot", botId);
-        command.Parameters.AddWithValue("wa", waId);
-        command.Parameters.AddWithValue("cursor", cursor);
-        command.Parameters.AddWithValue("limit", limit);
         var messages = new List<PendingInbound>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             messages.Add(new PendingInbound(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
@@ -86,6 +51,59 @@ public sealed class ContactStore(Database database, BatchingStatementWriter writ
         }
 
         return messages;
+    }
+
+    /// <summary>Everything an activation loads, as one unit of the statement writer (its reads share a round trip with other
+    /// contacts' work): the contact, its attributes, its active execution, its newest inbound time, and the first inbound
+    /// messages after its cursor.</summary>
+    private sealed class LoadStatement(long botId, string waId, int inboundLimit) : BatchedStatement<LoadedContact>
+    {
+        public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands() =>
+        [
+            Command($"SELECT {ContactColumns} FROM contacts WHERE bot_id = @bot AND wa_id = @wa", botId, waId),
+            Command("""
+                SELECT a.key, a.value_type, a.value, a.created_at, a.updated_at
+                FROM contact_attributes a JOIN contacts c ON c.id = a.contact_id
+                WHERE c.bot_id = @bot AND c.wa_id = @wa
+                """, botId, waId),
+            Command($"""
+                SELECT {ExecutionColumns} FROM flow_executions
+                WHERE bot_id = @bot AND contact_wa_id = @wa AND status IN {ActiveStatuses}
+                """, botId, waId),
+            Command("""
+                SELECT max(coalesce(wa_timestamp, created_at)) FROM messages
+                WHERE bot_id = @bot AND contact_wa_id = @wa AND direction = 'inbound'
+                """, botId, waId),
+            Command($"""
+                {InboundColumns}
+                  AND id > coalesce((SELECT inbound_cursor FROM contacts WHERE bot_id = @bot AND wa_id = @wa), 0)
+                ORDER BY id LIMIT {inboundLimit}
+                """, botId, waId),
+        ];
+
+        public override async ValueTask<LoadedContact> ReadAsync(BatchResults results, CancellationToken cancellationToken)
+        {
+            var reader = results.Reader;
+            var contact = await reader.ReadAsync(cancellationToken) ? ReadContact(reader) : null;
+
+            await results.NextAsync(cancellationToken);
+            var attributes = new List<(string, StoredAttribute)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                attributes.Add((reader.GetString(0), new StoredAttribute(
+                    new Attributes.AttributeValue(reader.GetString(1), reader.GetString(2)), Time(reader, 3)!.Value, Time(reader, 4))));
+            }
+
+            await results.NextAsync(cancellationToken);
+            var execution = await reader.ReadAsync(cancellationToken) ? ReadExecution(reader) : null;
+
+            await results.NextAsync(cancellationToken);
+            DateTimeOffset? lastInbound = await reader.ReadAsync(cancellationToken) ? Time(reader, 0) : null;
+
+            await results.NextAsync(cancellationToken);
+            var inbound = await ReadInboundAsync(reader, cancellationToken);
+            return new LoadedContact(contact, attributes, execution, lastInbound, inbound);
+        }
     }
 
     /// <summary>A past execution of this contact, by id (for resuming a failed one), or null.</summary>
