@@ -4,6 +4,7 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
+using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Bots;
@@ -48,13 +49,13 @@ public static class BotEndpoints
             .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
 
         var bot = bots.MapGroup("/{bot_id:long}");
-        bot.MapGet("", async (HttpContext http, IClusterClient cluster) =>
-                await cluster.GetGrain<IBotGrain>(RouteBot(http)).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
+        bot.MapGet("", async ([FromRoute(Name = "bot_id")] long botId, IClusterClient cluster) =>
+                await cluster.GetGrain<IBotGrain>(botId).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
             .RequireOrganizationPermission(BotsRead, BotAccess.OfRouteBot)
             .WithSummary("Get a bot");
 
-        bot.MapPut("", async (Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
+        bot.MapPut("", async ([FromRoute(Name = "bot_id")] long botId, Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(botId).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
                     .ToHttp(b => TypedResults.Ok(BotResponse.From(b))))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
             .WithSummary("Update a bot (partial)")
@@ -66,8 +67,8 @@ public static class BotEndpoints
                 "published version): it must be a live flow of this bot with a published version (422 otherwise), and null clears it. " +
                 "If that flow is deleted later, the bot still shows its id but it no longer starts anything.");
 
-        bot.MapDelete("", async (HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
+        bot.MapDelete("", async ([FromRoute(Name = "bot_id")] long botId, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(botId).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
             .WithSummary("Delete a bot and its flows")
             .WithDescription(
@@ -77,8 +78,6 @@ public static class BotEndpoints
 
         return bots;
     }
-
-    internal static long RouteBot(HttpContext http) => OrganizationPermissionExtensions.RouteId(http, "bot_id")!.Value;
 
     internal static IResult NotFound(string detail = "Not found.") =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");

@@ -4,6 +4,7 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Contacts;
+using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Contacts;
@@ -98,7 +99,7 @@ public static class ContactEndpoints
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         var contact = contacts.MapGroup("/{contact_id:long}");
-        contact.MapGet("", async (HttpContext http, IClusterClient cluster) =>
+        contact.MapGet("", async ([FromRoute(Name = "contact_id")] long contactId, HttpContext http, IClusterClient cluster) =>
             {
                 var raw = http.Request.Query["include_attributes"].ToString();
                 bool include;
@@ -120,7 +121,7 @@ public static class ContactEndpoints
             .WithDescription("include_attributes (default true): false leaves the attributes field out.")
             .Produces<ContactResponse>();
 
-        contact.MapPatch("", async (Body<UpdateContactRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPatch("", async ([FromRoute(Name = "contact_id")] long contactId, Body<UpdateContactRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).UpdateAsync(body.Value.ToCommand()))
                     .ToHttp(c => TypedResults.Ok(ContactResponse.From(c))))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
@@ -129,7 +130,7 @@ public static class ContactEndpoints
             .Produces<ContactResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapPost("/attributes", async (Body<SetAttributeRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPost("/attributes", async ([FromRoute(Name = "contact_id")] long contactId, Body<SetAttributeRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).SetAttributesAsync([body.Value.ToCommand()]))
                     .WithSingleAttributeField()
                     .ToHttp(list => (list.FirstOrDefault(a => string.Equals(a.Key, body.Value.Key, StringComparison.Ordinal)) ?? list.FirstOrDefault()) is { } a
@@ -141,7 +142,7 @@ public static class ContactEndpoints
             .Produces<ContactAttributeResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapPost("/attributes/bulk", async (Body<BulkSetAttributesRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPost("/attributes/bulk", async ([FromRoute(Name = "contact_id")] long contactId, Body<BulkSetAttributesRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).SetAttributesAsync(body.Value.ToCommands()))
                     .WithListAttributeField()
                     .ToHttp(list => TypedResults.Ok(ContactAttributeResponse.From(list))))
@@ -153,7 +154,7 @@ public static class ContactEndpoints
             .Produces<ContactAttributeResponse[]>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapGet("/attributes", async (HttpContext http, IClusterClient cluster) =>
+        contact.MapGet("/attributes", async ([FromRoute(Name = "contact_id")] long contactId, HttpContext http, IClusterClient cluster) =>
                 await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
                     ? TypedResults.Ok(ContactAttributeResponse.From(list))
                     : BotEndpoints.NotFound("Contact not found."))
@@ -161,33 +162,29 @@ public static class ContactEndpoints
             .WithSummary("Get all of a contact's attributes")
             .Produces<ContactAttributeResponse[]>();
 
-        contact.MapGet("/attributes/{key}", async (HttpContext http, IClusterClient cluster) =>
-            {
-                var key = RouteKey(http);
-                return await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
-                    && list.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal)) is { } attribute
-                        ? TypedResults.Ok(ContactAttributeResponse.From(attribute))
-                        : BotEndpoints.NotFound("Attribute not found.");
-            })
+        contact.MapGet("/attributes/{key}", async ([FromRoute(Name = "contact_id")] long contactId, string key, HttpContext http, IClusterClient cluster) =>
+                await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
+                && list.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal)) is { } attribute
+                    ? TypedResults.Ok(ContactAttributeResponse.From(attribute))
+                    : BotEndpoints.NotFound("Attribute not found."))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
             .WithSummary("Get one contact attribute")
             .WithDescription("404 when the contact has no attribute with this key.")
             .Produces<ContactAttributeResponse>();
 
-        contact.MapDelete("/attributes/{key}", async (HttpContext http, IClusterClient cluster) =>
-                (await ContactAccess.ContactGrain(http, cluster).DeleteAttributeAsync(RouteKey(http))).ToHttp(_ => TypedResults.NoContent()))
+        contact.MapDelete("/attributes/{key}", async ([FromRoute(Name = "contact_id")] long contactId, string key, HttpContext http, IClusterClient cluster) =>
+                (await ContactAccess.ContactGrain(http, cluster).DeleteAttributeAsync(key)).ToHttp(_ => TypedResults.NoContent()))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
             .WithSummary("Delete a contact attribute")
             .WithDescription("204; 404 when the contact has no attribute with this key.");
     }
 
-    private static string RouteKey(HttpContext http) => http.Request.RouteValues["key"] as string ?? "";
-
+    /// <summary>Runs before the permission check (a filter), so it reads the route value itself.</summary>
     private static void ValidateRouteKey(HttpContext http, ValidationErrors errors)
     {
-        if (!ContactValidation.IsKey(RouteKey(http)))
+        if (!ContactValidation.IsKey(http.Request.RouteValues["key"] as string ?? ""))
         {
             errors.Add("key", $"Must be 1 to {ContactValidation.MaxKeyLength} letters, digits, '_', '.' or '-'.");
         }

@@ -6,6 +6,7 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.Flows;
+using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Flows;
@@ -66,16 +67,16 @@ public static class ExecutionEndpoints
             .Produces<ExecutionStatisticsResponse>();
 
         var execution = flows.MapGroup("/executions/{execution_id:long}");
-        execution.MapGet("", async (HttpContext http, IClusterClient cluster) =>
-                await cluster.GetGrain<IExecutionQueryGrain>(0).GetAsync(ContactAccess.Execution(http).ExecutionId) is { } e
+        execution.MapGet("", async ([FromRoute(Name = "execution_id")] long executionId, IClusterClient cluster) =>
+                await cluster.GetGrain<IExecutionQueryGrain>(0).GetAsync(executionId) is { } e
                     ? TypedResults.Ok(ExecutionResponse.From(e))
                     : BotEndpoints.NotFound("Execution not found."))
             .RequireOrganizationPermission(FlowsRead, ContactAccess.OfRouteExecution)
             .WithSummary("Get an execution")
             .Produces<ExecutionResponse>();
 
-        execution.MapPost("/resume", async (HttpContext http, IClusterClient cluster) =>
-                (await ContactAccess.ExecutionContactGrain(http, cluster).ResumeExecutionAsync(ContactAccess.Execution(http).ExecutionId))
+        execution.MapPost("/resume", async ([FromRoute(Name = "execution_id")] long executionId, HttpContext http, IClusterClient cluster) =>
+                (await ContactAccess.ExecutionContactGrain(http, cluster).ResumeExecutionAsync(executionId))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e))))
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
             .WithSummary("Resume an execution now")
@@ -85,12 +86,12 @@ public static class ExecutionEndpoints
             .Produces<ExecutionResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        execution.MapPost("/cancel", async (OptionalBody<CancelExecutionRequest> body, HttpContext http, IClusterClient cluster) =>
+        execution.MapPost("/cancel", async ([FromRoute(Name = "execution_id")] long executionId, OptionalBody<CancelExecutionRequest> body, HttpContext http, IClusterClient cluster) =>
             {
                 var reason = string.IsNullOrWhiteSpace(body.Value?.Reason)
                     ? $"Cancelled through the API by user {CurrentUser.Get(http).Id.ToString(CultureInfo.InvariantCulture)}."
                     : body.Value.Reason.Trim();
-                return (await ContactAccess.ExecutionContactGrain(http, cluster).CancelExecutionAsync(ContactAccess.Execution(http).ExecutionId, reason))
+                return (await ContactAccess.ExecutionContactGrain(http, cluster).CancelExecutionAsync(executionId, reason))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
@@ -99,15 +100,14 @@ public static class ExecutionEndpoints
             .Produces<ExecutionResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        execution.MapPost("/input", async (Body<ExecutionInputRequest> body, HttpContext http, IClusterClient cluster) =>
+        execution.MapPost("/input", async ([FromRoute(Name = "execution_id")] long executionId, Body<ExecutionInputRequest> body, HttpContext http, IClusterClient cluster) =>
             {
-                var id = ContactAccess.Execution(http).ExecutionId;
-                if (body.Value.ExecutionId is { } named && named != id)
+                if (body.Value.ExecutionId is { } named && named != executionId)
                 {
                     return Problems.Validation("execution_id", "Must equal the execution id in the path (or be left out).");
                 }
 
-                return (await ContactAccess.ExecutionContactGrain(http, cluster).SubmitInputAsync(id, body.Value.Message!))
+                return (await ContactAccess.ExecutionContactGrain(http, cluster).SubmitInputAsync(executionId, body.Value.Message!))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
@@ -147,16 +147,15 @@ public static class ExecutionEndpoints
         return result.ToHttp(e => TypedResults.Created($"/flows/executions/{e.Id}", ExecutionResponse.From(e)));
     }
 
-    private static async Task<IResult> ListByPhoneAsync(HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> ListByPhoneAsync(string phone, HttpContext http, IClusterClient cluster)
     {
         if (!Paging.TryParse(http.Request, out var paging, out var problem))
         {
             return problem!;
         }
 
-        var phone = ContactValidation.Digits((string)http.Request.RouteValues["phone"]!);
         var scope = await ContactAccess.ScopeAsync(http, FlowsRead);
-        var page = await cluster.GetGrain<IExecutionQueryGrain>(0).ListByPhoneAsync(scope.OrganizationIds, phone, scope.BotId, paging.Limit, paging.Offset);
+        var page = await cluster.GetGrain<IExecutionQueryGrain>(0).ListByPhoneAsync(scope.OrganizationIds, ContactValidation.Digits(phone), scope.BotId, paging.Limit, paging.Offset);
         ContactAccess.SetTotal(http, page.Total);
         return TypedResults.Ok(page.Items.Select(ExecutionResponse.From).ToArray());
     }
@@ -168,7 +167,7 @@ public static class ExecutionEndpoints
         return TypedResults.Ok(ExecutionStatisticsResponse.From(statistics));
     }
 
-    private static async Task<IResult> LogsAsync(HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> LogsAsync([FromRoute(Name = "execution_id")] long executionId, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var after = ParseInt(http.Request.Query["after"].ToString(), "after", 0, 0, int.MaxValue - 1, errors);
@@ -180,7 +179,7 @@ public static class ExecutionEndpoints
 
         // One line more than asked tells whether another page exists; the query grain returns at most MaxLimit lines, so a
         // full page of MaxLimit may have more (the next page is then possibly empty).
-        var lines = await cluster.GetGrain<IExecutionQueryGrain>(0).GetLogsAsync(ContactAccess.Execution(http).ExecutionId, after, limit + 1);
+        var lines = await cluster.GetGrain<IExecutionQueryGrain>(0).GetLogsAsync(executionId, after, limit + 1);
         var items = lines.Take(limit).Select(ExecutionLogResponse.From).ToArray();
         var more = lines.Count > limit || (limit == Paging.MaxLimit && lines.Count == limit);
         return TypedResults.Ok(new ExecutionLogPageResponse(items, more && items.Length > 0 ? items[^1].Seq : null));

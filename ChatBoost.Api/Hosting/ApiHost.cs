@@ -104,6 +104,7 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMalformedRouteIds();
         app.UseChatBoostDocs();
         app.UseAuthentication();
         app.UseAuthorization();

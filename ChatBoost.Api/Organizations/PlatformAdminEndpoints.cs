@@ -3,6 +3,7 @@ using ChatBoost.Api.Http;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.Auth;
 using ChatBoost.Grains.Interfaces.Organizations;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Api.Organizations;
@@ -30,13 +31,13 @@ public static class PlatformAdminEndpoints
             })
             .WithSummary("List all users (platform administrators)");
 
-        admin.MapPost("/users/{user_id}/deactivate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, false))
+        admin.MapPost("/users/{user_id:long}/deactivate", ([FromRoute(Name = "user_id")] long userId, HttpContext http, IClusterClient cluster) => SetActiveAsync(userId, http, cluster, false))
             .WithSummary("Deactivate a user: their tokens stop working at once");
-        admin.MapPost("/users/{user_id}/activate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, true))
+        admin.MapPost("/users/{user_id:long}/activate", ([FromRoute(Name = "user_id")] long userId, HttpContext http, IClusterClient cluster) => SetActiveAsync(userId, http, cluster, true))
             .WithSummary("Reactivate a user");
 
-        admin.MapPut("/organizations/{org_id}/webhook-allow-list", async (Body<WebhookAllowListRequest> body, HttpContext http, IClusterClient cluster) =>
-                OrganizationPermissionExtensions.RouteId(http, "org_id") is not { } orgId
+        admin.MapPut("/organizations/{org_id:long}/webhook-allow-list", async ([FromRoute(Name = "org_id")] long orgId, Body<WebhookAllowListRequest> body, IClusterClient cluster) =>
+                orgId <= 0
                     ? TypedResults.Problem("Organization not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
                     : (await cluster.GetGrain<IOrganizationGrain>(orgId).SetWebhookAllowListAsync(body.Value.Entries!))
                         .ToHttp(entries => TypedResults.Ok(new WebhookAllowListResponse(orgId, entries))))
@@ -46,9 +47,9 @@ public static class PlatformAdminEndpoints
         return admin;
     }
 
-    private static async Task<IResult> SetActiveAsync(HttpContext http, IClusterClient cluster, bool active)
+    private static async Task<IResult> SetActiveAsync(long userId, HttpContext http, IClusterClient cluster, bool active)
     {
-        if (OrganizationPermissionExtensions.RouteId(http, "user_id") is not { } userId)
+        if (userId <= 0)
         {
             return TypedResults.Problem("User not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
         }

@@ -6,6 +6,7 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.WhatsApp;
+using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.WhatsApp;
@@ -44,7 +45,7 @@ public static class SendEndpoints
         MapSend<SendMediaRequest>(whatsapp, "media", "Send an image, video, audio, document or sticker by media_id or link");
         MapSend<SendInteractiveRequest>(whatsapp, "interactive", "Send reply buttons or a list");
 
-        whatsapp.MapGet("/messages/{bot_id:long}", async (HttpContext http, IClusterClient cluster) =>
+        whatsapp.MapGet("/messages/{bot_id:long}", async ([FromRoute(Name = "bot_id")] long botId, HttpContext http, IClusterClient cluster) =>
             {
                 var errors = new ValidationErrors();
                 var limit = ParseLimit(http.Request.Query["limit"].ToString(), errors);
@@ -66,7 +67,7 @@ public static class SendEndpoints
                 }
 
                 var result = await cluster.GetGrain<IMessageHistoryGrain>(0).ListAsync(
-                    BotEndpoints.RouteBot(http), contact.Length == 0 ? null : contact, limit, cursor.Length == 0 ? null : cursor);
+                    botId, contact.Length == 0 ? null : contact, limit, cursor.Length == 0 ? null : cursor);
                 return result.ToHttp(page => TypedResults.Ok(new MessagePageResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor)));
             })
             .RequireOrganizationPermission(MessagesRead, BotAccess.OfRouteBot)

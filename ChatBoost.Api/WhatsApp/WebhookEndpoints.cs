@@ -46,7 +46,7 @@ public static class WebhookEndpoints
         group.MapPost("", ReceiveAsync)
             .WithSummary("A signed delivery from Meta (X-Hub-Signature-256): inbound messages and statuses.")
             .WithDescription(ReceiveDescription);
-        group.MapPost("/{bot_id:long}", ReceiveAsync)
+        group.MapPost("/{bot_id:long}", ReceiveAtBotCallbackAsync)
             .WithSummary("The same signed delivery at a bot's own callback URL (the path does not choose what is ingested: the signature does).")
             .WithDescription(ReceiveDescription);
         return app;
@@ -108,6 +108,19 @@ public static class WebhookEndpoints
     private static IResult Challenge(string? challenge) => string.IsNullOrEmpty(challenge)
         ? Problems.BadRequest("hub.challenge is missing.")
         : TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
+
+    /// <summary>The bot's own callback URL binds its id (so the path is a declared parameter) but ingests like the platform's.</summary>
+    private static Task<IResult> ReceiveAtBotCallbackAsync(
+        [FromRoute(Name = "bot_id")] long botId,
+        HttpContext context,
+        WhatsAppWebhookSettings settings,
+        WebhookSecretCache secrets,
+        IClusterClient cluster,
+        ILoggerFactory loggers)
+    {
+        _ = botId; // the signature, not the path, decides which changes are ingested
+        return ReceiveAsync(context, settings, secrets, cluster, loggers);
+    }
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext context,
