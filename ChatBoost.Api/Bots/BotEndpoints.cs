@@ -14,14 +14,19 @@ public static class BotEndpoints
 {
     public const string Tag = "Bot Builder";
 
+    public const string TagDescription = "Bots, their flows (draft, validate, publish, versions), nodes and flow templates. Node types and validation codes: docs/flows.md.";
+
     public static RouteGroupBuilder MapBotEndpoints(this IEndpointRouteBuilder app)
     {
-        var bots = app.MapGroup("/bots").WithTags(Tag);
+        var bots = app.MapGroup("/bots").WithModuleTag(Tag, TagDescription);
 
         bots.MapPost("/", async (Body<CreateBotRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IBotDirectoryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
                     .ToHttp(b => TypedResults.Created($"/bots/{b.Id}", BotResponse.From(b))))
             .RequireOrganizationPermissionFromBody<CreateBotRequest>(BotsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
+            .WithName("Bots_Create")
+            .Produces<BotResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a bot")
             .WithDescription(
                 "organization_id is optional: without it the bot belongs to the caller's personal organization. WhatsApp secrets " +
@@ -45,6 +50,9 @@ public static class BotEndpoints
                 return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
             })
             .RequireListPermission(BotsRead)
+            .WithName("Bots_List")
+            .Produces<BotResponse[]>()
+            .WithPaging()
             .WithSummary("List bots (paged with limit/offset)")
             .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
 
@@ -52,12 +60,17 @@ public static class BotEndpoints
         bot.MapGet("", async ([FromRoute(Name = "bot_id")] long botId, IClusterClient cluster) =>
                 await cluster.GetGrain<IBotGrain>(botId).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
             .RequireOrganizationPermission(BotsRead, BotAccess.OfRouteBot)
+            .WithName("Bots_Get")
+            .Produces<BotResponse>()
             .WithSummary("Get a bot");
 
         bot.MapPut("", async ([FromRoute(Name = "bot_id")] long botId, Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IBotGrain>(botId).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
                     .ToHttp(b => TypedResults.Ok(BotResponse.From(b))))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithName("Bots_Update")
+            .Produces<BotResponse>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Update a bot (partial)")
             .WithDescription(
                 "Absent fields are unchanged. For description, whatsapp_phone_number_id, whatsapp_business_account_id and the three " +
@@ -70,6 +83,8 @@ public static class BotEndpoints
         bot.MapDelete("", async ([FromRoute(Name = "bot_id")] long botId, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IBotGrain>(botId).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithName("Bots_Delete")
+            .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Delete a bot and its flows")
             .WithDescription(
                 "Soft delete: the bot and its flows answer 404 from now on and no new executions start on them; executions already " +

@@ -21,7 +21,7 @@ public static class FlowEndpoints
 
     public static RouteGroupBuilder MapFlowEndpoints(this IEndpointRouteBuilder app)
     {
-        var bots = app.MapGroup("/bots").WithTags(BotEndpoints.Tag);
+        var bots = app.MapGroup("/bots").WithModuleTag(BotEndpoints.Tag, BotEndpoints.TagDescription);
         MapFlows(bots);
         MapNodes(bots);
         MapTemplates(bots);
@@ -35,6 +35,9 @@ public static class FlowEndpoints
                     new CreateFlowCommand(CurrentUser.Get(http).Id, body.Value.Name!.Trim(), BotValidation.Blank(body.Value.Description))))
                     .ToHttp(f => TypedResults.Created($"/bots/flows/{f.Id}", FlowResponse.From(f))))
             .RequireOrganizationPermissionFromBody<CreateFlowRequest>(FlowsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Bots_CreateFlow")
+            .Produces<FlowResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a flow in a bot (an empty draft)")
             .WithDescription($"A bot has at most 200 live flows (409 beyond). {NodeRules}");
 
@@ -53,6 +56,9 @@ public static class FlowEndpoints
             .RequireOrganizationPermission(FlowsRead, http => BotAccess.QueryId(http, "bot_id", out var present) is var botId && present
                 ? BotAccess.OfBot(http, botId)
                 : ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, null)))
+            .WithName("Bots_ListFlows")
+            .Produces<FlowResponse[]>()
+            .WithPaging()
             .WithSummary("List flows (paged with limit/offset), without their nodes")
             .WithDescription("bot_id filters to one bot; without it, the live flows of every organization the caller belongs to.");
 
@@ -60,17 +66,23 @@ public static class FlowEndpoints
         flow.MapGet("", async ([FromRoute(Name = "flow_id")] long flowId, IClusterClient cluster) =>
                 await cluster.GetGrain<IFlowGrain>(flowId).GetAsync() is { } f ? TypedResults.Ok(FlowResponse.From(f)) : BotEndpoints.NotFound())
             .RequireOrganizationPermission(FlowsRead, BotAccess.OfRouteFlow)
+            .WithName("Bots_GetFlow")
+            .Produces<FlowResponse>()
             .WithSummary("Get a flow with its draft nodes");
 
         flow.MapPut("", async ([FromRoute(Name = "flow_id")] long flowId, Body<UpdateFlowRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IFlowGrain>(flowId).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id))).ToHttp(f => TypedResults.Ok(FlowResponse.From(f))))
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteFlow)
+            .WithName("Bots_UpdateFlow")
+            .Produces<FlowResponse>()
             .WithSummary("Update a flow's name, description or entry node (partial)")
             .WithDescription("entry_node_id must be a node of the flow; null resets it to the default, the first node created.");
 
         flow.MapDelete("", async ([FromRoute(Name = "flow_id")] long flowId, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IFlowGrain>(flowId).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteFlow)
+            .WithName("Bots_DeleteFlow")
+            .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Delete a flow")
             .WithDescription(
                 "Soft delete: the flow, its nodes and its versions answer 404 from now on and no new executions start; executions " +
@@ -78,11 +90,16 @@ public static class FlowEndpoints
 
         flow.MapPost("/validate", ValidateAsync)
             .RequireOrganizationPermission(FlowsRead, BotAccess.OfRouteFlow)
+            .WithName("Bots_ValidateFlow")
+            .Produces<ValidationResponse>()
             .WithSummary("Validate the draft as publishing would, without publishing")
             .WithDescription("Always 200 for an existing flow: valid is false when any problem has severity error; every problem is listed.");
 
         flow.MapPost("/publish", PublishAsync)
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteFlow)
+            .WithName("Bots_PublishFlow")
+            .Produces<PublishResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Publish the draft as a new immutable version")
             .WithDescription(
                 "Validates the whole draft (docs/flows.md, Validation). Refused with 422 and every problem in 'problems' while any " +
@@ -101,6 +118,9 @@ public static class FlowEndpoints
                     : BotEndpoints.NotFound();
             })
             .RequireOrganizationPermission(FlowsRead, BotAccess.OfRouteFlow)
+            .WithName("Bots_ListFlowVersions")
+            .Produces<FlowVersionResponse[]>()
+            .WithPaging()
             .WithSummary("List published versions, newest first (paged with limit/offset)");
 
         flow.MapGet("/versions/{version:int}", async ([FromRoute(Name = "flow_id")] long flowId, int version, IClusterClient cluster) =>
@@ -108,6 +128,8 @@ public static class FlowEndpoints
                     ? TypedResults.Ok(FlowVersionResponse.From(v))
                     : BotEndpoints.NotFound("Version not found."))
             .RequireOrganizationPermission(FlowsRead, BotAccess.OfRouteFlow)
+            .WithName("Bots_GetFlowVersion")
+            .Produces<FlowVersionResponse>()
             .WithSummary("Get one published version with its definition");
     }
 
@@ -117,6 +139,9 @@ public static class FlowEndpoints
                 (await cluster.GetGrain<IFlowGrain>(body.Value.FlowId!.Value).AddNodeAsync(CurrentUser.Get(http).Id, body.Value.ToInput()))
                     .ToHttp(n => TypedResults.Created($"/bots/nodes/{n.Id}", NodeResponse.From(n))))
             .RequireOrganizationPermissionFromBody<CreateNodeRequest>(FlowsWrite, (http, b) => BotAccess.OfFlow(http, b.FlowId))
+            .WithName("Bots_CreateNode")
+            .Produces<NodeResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a node in a flow's draft")
             .WithDescription($"At most 500 nodes per flow, config at most 16 KB. {NodeRules}");
 
@@ -126,12 +151,16 @@ public static class FlowEndpoints
                     ? TypedResults.Ok(NodeResponse.From(n))
                     : BotEndpoints.NotFound())
             .RequireOrganizationPermission(FlowsRead, BotAccess.OfRouteNode)
+            .WithName("Bots_GetNode")
+            .Produces<NodeResponse>()
             .WithSummary("Get a node");
 
         node.MapPut("", async ([FromRoute(Name = "node_id")] long nodeId, Body<UpdateNodeRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<IFlowGrain>(BotAccess.FlowOfNode(http)).UpdateNodeAsync(CurrentUser.Get(http).Id, nodeId, body.Value.ToInput()))
                     .ToHttp(n => TypedResults.Ok(NodeResponse.From(n))))
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteNode)
+            .WithName("Bots_UpdateNode")
+            .Produces<NodeResponse>()
             .WithSummary("Replace a node's type, name and config")
             .WithDescription(NodeRules);
 
@@ -139,6 +168,9 @@ public static class FlowEndpoints
                 (await cluster.GetGrain<IFlowGrain>(BotAccess.FlowOfNode(http)).DeleteNodeAsync(CurrentUser.Get(http).Id, nodeId))
                     .ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteNode)
+            .WithName("Bots_DeleteNode")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Delete a node from the draft")
             .WithDescription(
                 "Refused with 409 while another node's branch leads to it; 'problems' lists each referrer (code node_referenced, " +
@@ -152,6 +184,9 @@ public static class FlowEndpoints
                 (await cluster.GetGrain<IFlowDirectoryGrain>(0).CreateTemplateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
                     .ToHttp(t => TypedResults.Created($"/bots/templates/{t.Id}", TemplateResponse.From(t))))
             .RequireOrganizationPermissionFromBody<CreateTemplateRequest>(FlowsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
+            .WithName("Bots_CreateTemplate")
+            .Produces<TemplateResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a reusable flow template")
             .WithDescription(
                 "A graph of nodes with local ids: nodes: [{id, type, name?, config}], where branch fields name those local ids, and an " +
@@ -170,6 +205,9 @@ public static class FlowEndpoints
                 return TypedResults.Ok(list.Select(TemplateResponse.From).ToArray());
             })
             .RequireListPermission(FlowsRead)
+            .WithName("Bots_ListTemplates")
+            .Produces<TemplateResponse[]>()
+            .WithPaging()
             .WithSummary("List templates (paged with limit/offset)")
             .WithDescription("The templates of every organization the caller belongs to; organization_id filters to one of them.");
 
@@ -179,6 +217,9 @@ public static class FlowEndpoints
                         CurrentUser.Get(http).Id, templateId, body.Value.BotId!.Value, body.Value.Name?.Trim()))
                     .ToHttp(f => TypedResults.Created($"/bots/flows/{f.Id}", FlowResponse.From(f))))
             .RequireOrganizationPermissionFromBody<InstantiateTemplateRequest>(FlowsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Bots_InstantiateTemplate")
+            .Produces<FlowResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a flow in a bot from a template")
             .WithDescription(
                 "The bot must belong to the template's organization (404 otherwise). Every node gets a fresh id and the branches are " +

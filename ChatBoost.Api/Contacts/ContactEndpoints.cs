@@ -5,6 +5,7 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Contacts;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Contacts;
@@ -31,8 +32,8 @@ public static class ContactEndpoints
 
     public static void MapContactEndpoints(this IEndpointRouteBuilder app)
     {
-        MapFlowContacts(app.MapGroup("/flows/contacts").WithTags(ExecutionEndpoints.Tag));
-        MapAttributes(app.MapGroup("/contacts").WithTags(Tag));
+        MapFlowContacts(app.MapGroup("/flows/contacts").WithModuleTag(ExecutionEndpoints.Tag, ExecutionEndpoints.TagDescription));
+        MapAttributes(app.MapGroup("/contacts").WithModuleTag(Tag, "A contact's profile and typed attributes (string, number, boolean, json), and the search by attribute."));
     }
 
     private static void MapFlowContacts(RouteGroupBuilder contacts)
@@ -45,6 +46,7 @@ public static class ContactEndpoints
                         .WithListAttributeField()
                         .ToHttp(c => TypedResults.Created($"/contacts/{c.Id}", ContactResponse.From(c, withAttributes: true))))
             .RequireOrganizationPermissionFromBody<CreateContactRequest>(ContactsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Contacts_Create")
             .WithSummary("Create a contact")
             .WithDescription(
                 "A contact of bot_id with phone (5 to 20 digits, optional leading +), an optional name (at most 256 characters), " +
@@ -67,6 +69,8 @@ public static class ContactEndpoints
                 return TypedResults.Ok(page.Items.Select(c => ContactResponse.From(c)).ToArray());
             })
             .RequireScopedPermission(ContactsRead)
+            .WithName("Contacts_List")
+            .WithPaging()
             .WithSummary("List contacts")
             .WithDescription(ListDescription + " Attributes are not included (GET /contacts/{contact_id}).")
             .Produces<ContactResponse[]>()
@@ -90,6 +94,10 @@ public static class ContactEndpoints
             })
             .ValidateFirst(ValidateSearch)
             .RequireScopedPermission(ContactsRead)
+            .WithName("Contacts_SearchByAttribute")
+            .WithPaging()
+            .WithQueryParameter("key", JsonSchemaType.String, "The attribute key.", required: true)
+            .WithQueryParameter("value", JsonSchemaType.String, "The value to compare with, by the attribute's type.", required: true)
             .WithSummary("Search contacts by attribute")
             .WithDescription(
                 "Contacts whose attribute key equals value, compared by the attribute's own type: a number attribute matches a " +
@@ -117,6 +125,9 @@ public static class ContactEndpoints
                     : BotEndpoints.NotFound("Contact not found.");
             })
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_Get")
+            .WithQueryParameter("include_attributes", JsonSchemaType.Boolean, "false leaves the attributes out (default true).")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Get a contact with its attributes")
             .WithDescription("include_attributes (default true): false leaves the attributes field out.")
             .Produces<ContactResponse>();
@@ -125,6 +136,7 @@ public static class ContactEndpoints
                 (await ContactAccess.ContactGrain(http, cluster).UpdateAsync(body.Value.ToCommand()))
                     .ToHttp(c => TypedResults.Ok(ContactResponse.From(c))))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_Update")
             .WithSummary("Change a contact's name or opt-in")
             .WithDescription("Send at least one of name (at most 256 characters) and opted_in.")
             .Produces<ContactResponse>()
@@ -137,6 +149,7 @@ public static class ContactEndpoints
                         ? TypedResults.Ok(ContactAttributeResponse.From(a))
                         : BotEndpoints.NotFound("Attribute not found.")))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_SetAttribute")
             .WithSummary("Set one contact attribute (create or replace)")
             .WithDescription(AttributeRules)
             .Produces<ContactAttributeResponse>()
@@ -147,6 +160,7 @@ public static class ContactEndpoints
                     .WithListAttributeField()
                     .ToHttp(list => TypedResults.Ok(ContactAttributeResponse.From(list))))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_SetAttributes")
             .WithSummary("Set several contact attributes at once, all or nothing")
             .WithDescription(
                 "Body {attributes: [...]}: 1 to 100 attributes with distinct keys. Every value must convert to its type, or none " +
@@ -159,6 +173,7 @@ public static class ContactEndpoints
                     ? TypedResults.Ok(ContactAttributeResponse.From(list))
                     : BotEndpoints.NotFound("Contact not found."))
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_ListAttributes")
             .WithSummary("Get all of a contact's attributes")
             .Produces<ContactAttributeResponse[]>();
 
@@ -169,6 +184,8 @@ public static class ContactEndpoints
                     : BotEndpoints.NotFound("Attribute not found."))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_GetAttribute")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Get one contact attribute")
             .WithDescription("404 when the contact has no attribute with this key.")
             .Produces<ContactAttributeResponse>();
@@ -177,6 +194,9 @@ public static class ContactEndpoints
                 (await ContactAccess.ContactGrain(http, cluster).DeleteAttributeAsync(key)).ToHttp(_ => TypedResults.NoContent()))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_DeleteAttribute")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Delete a contact attribute")
             .WithDescription("204; 404 when the contact has no attribute with this key.");
     }

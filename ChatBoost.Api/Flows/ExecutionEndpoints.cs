@@ -7,6 +7,7 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.Flows;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Flows;
@@ -20,6 +21,8 @@ public static class ExecutionEndpoints
 {
     public const string Tag = "Flow Engine";
 
+    public const string TagDescription = "Starting and following flow executions (status, logs, input, resume, cancel), their statistics, and the contacts flows run for.";
+
     private const string ListDescription =
         "Paged with limit (1–200, default 50) and offset; the total is in the X-Total-Count header. Without filters the list " +
         "spans every organization the caller belongs to; organization_id narrows it to one, bot_id to one bot (404 when " +
@@ -27,10 +30,11 @@ public static class ExecutionEndpoints
 
     public static RouteGroupBuilder MapExecutionEndpoints(this IEndpointRouteBuilder app)
     {
-        var flows = app.MapGroup("/flows").WithTags(Tag);
+        var flows = app.MapGroup("/flows").WithModuleTag(Tag, TagDescription);
 
         flows.MapPost("/execute", ExecuteAsync)
             .RequireOrganizationPermissionFromBody<ExecuteFlowRequest>(FlowsExecute, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Flows_Execute")
             .WithSummary("Start a flow execution for a contact")
             .WithDescription(
                 "Starts the latest published version of flow_id (a flow of bot_id) for the contact contact_phone (5 to 20 digits, " +
@@ -52,6 +56,8 @@ public static class ExecutionEndpoints
                 }
             })
             .RequireScopedPermission(FlowsRead)
+            .WithName("Flows_ListExecutionsByPhone")
+            .WithPaging()
             .WithSummary("List a contact's executions, newest first")
             .WithDescription("The executions of contacts with this phone number. " + ListDescription)
             .Produces<ExecutionResponse[]>()
@@ -59,6 +65,7 @@ public static class ExecutionEndpoints
 
         flows.MapGet("/statistics", StatisticsAsync)
             .RequireScopedPermission(FlowsRead, flowFilter: true)
+            .WithName("Flows_GetStatistics")
             .WithSummary("Execution statistics")
             .WithDescription(
                 "Counts by status, the completion rate (completed over ended executions) and the average duration of ended " +
@@ -72,6 +79,7 @@ public static class ExecutionEndpoints
                     ? TypedResults.Ok(ExecutionResponse.From(e))
                     : BotEndpoints.NotFound("Execution not found."))
             .RequireOrganizationPermission(FlowsRead, ContactAccess.OfRouteExecution)
+            .WithName("Flows_GetExecution")
             .WithSummary("Get an execution")
             .Produces<ExecutionResponse>();
 
@@ -79,6 +87,7 @@ public static class ExecutionEndpoints
                 (await ContactAccess.ExecutionContactGrain(http, cluster).ResumeExecutionAsync(executionId))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e))))
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_ResumeExecution")
             .WithSummary("Resume an execution now")
             .WithDescription(
                 "Ends a wait early and continues with the next node, or retries the failed step of a failed execution. 409 when " +
@@ -95,6 +104,7 @@ public static class ExecutionEndpoints
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_CancelExecution")
             .WithSummary("Cancel an execution")
             .WithDescription("The body is optional: {reason} (at most 500 characters). 409 when the execution has already ended.")
             .Produces<ExecutionResponse>()
@@ -111,6 +121,7 @@ public static class ExecutionEndpoints
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_SubmitInput")
             .WithSummary("Deliver the contact's input to a waiting execution")
             .WithDescription(
                 "As if the contact replied: message (1 to 4096 characters) is stored where the waiting node says and the flow " +
@@ -121,6 +132,9 @@ public static class ExecutionEndpoints
 
         execution.MapGet("/logs", LogsAsync)
             .RequireOrganizationPermission(FlowsRead, ContactAccess.OfRouteExecution)
+            .WithName("Flows_GetExecutionLogs")
+            .WithQueryParameter("after", JsonSchemaType.Integer, "Only lines after this seq (default 0).", format: "int32")
+            .WithQueryParameter("limit", JsonSchemaType.Integer, $"Lines per page, 1 to {Paging.MaxLimit} (default {Paging.DefaultLimit}).", format: "int32")
             .WithSummary("An execution's step log, in order")
             .WithDescription(
                 "Lines after seq 'after' (default 0), at most limit (1–200, default 50). Pass next_after as after for the next " +
