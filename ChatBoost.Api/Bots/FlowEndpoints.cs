@@ -99,7 +99,7 @@ public static class FlowEndpoints
             .RequireOrganizationPermission(FlowsWrite, BotAccess.OfRouteFlow)
             .WithName("Bots_PublishFlow")
             .Produces<PublishResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .Produces<FlowProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemResponses.ContentType)
             .WithSummary("Publish the draft as a new immutable version")
             .WithDescription(
                 "Validates the whole draft (docs/flows.md, Validation). Refused with 422 and every problem in 'problems' while any " +
