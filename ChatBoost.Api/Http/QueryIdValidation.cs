@@ -13,7 +13,7 @@ public static class QueryIdValidation
     {
         foreach (var name in names)
         {
-            builder.WithQueryId(name, $"Only this {name[..name.LastIndexOf('_')].Replace('_', ' ')} (an id).");
+            builder.WithQueryId(name, $"Only this {(name.EndsWith("_id", StringComparison.Ordinal) ? name[..^3] : name).Replace('_', ' ')} (an id).");
         }
 
         return builder.ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).AddEndpointFilter(async (context, next) =>
