@@ -90,7 +90,7 @@ public static class AuthEndpoints
 
         var token = VerificationTokens.New();
         var expiresAt = time.GetUtcNow().AddHours(options.Value.EmailVerificationExpireHours);
-        var result = await cluster.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(new RegisterUserCommand(
+        var result = await cluster.GetGrain<IUserRegistryGrain>(0).RegisterAsync(new RegisterUserCommand(
             email, string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim(), hash, VerificationTokens.Hash(token), expiresAt));
         if (result.User is not null)
         {
@@ -106,7 +106,7 @@ public static class AuthEndpoints
     {
         var token = body.Value.Token!;
         var user = VerificationTokens.LooksLikeToken(token)
-            ? await cluster.GetGrain<IUserDirectoryGrain>(0).VerifyEmailAsync(VerificationTokens.Hash(token))
+            ? await cluster.GetGrain<IUserRegistryGrain>(0).VerifyEmailAsync(VerificationTokens.Hash(token))
             : null;
         return user is null
             ? TypedResults.Problem("Unknown, used or expired verification token.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
@@ -134,7 +134,7 @@ public static class AuthEndpoints
             return Problems.TooManyRequests(wait, context);
         }
 
-        var login = await cluster.GetGrain<IUserDirectoryGrain>(0).FindLoginAsync(email);
+        var login = await cluster.GetGrain<IUserRegistryGrain>(0).FindLoginAsync(email);
         bool matches;
         try
         {
@@ -185,7 +185,7 @@ public static class AuthEndpoints
         }
 
         var caller = CurrentUser.Get(context);
-        var directory = cluster.GetGrain<IUserDirectoryGrain>(0);
+        var directory = cluster.GetGrain<IUserRegistryGrain>(0);
         var page = Organizations.PlatformAdmins.IsAdmin(options.Value, caller)
             ? await directory.ListAllAsync(paging.Limit, paging.Offset)
             : await directory.ListVisibleToAsync(caller.Id, paging.Limit, paging.Offset);

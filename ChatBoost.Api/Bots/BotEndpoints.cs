@@ -1,4 +1,5 @@
 using ChatBoost.Api.Auth;
+using ChatBoost.Api.Flows;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
@@ -21,7 +22,7 @@ public static class BotEndpoints
         var bots = app.MapGroup("/bots").WithModuleTag(Tag, TagDescription);
 
         bots.MapPost("/", async (Body<CreateBotRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotDirectoryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
+                (await cluster.GetGrain<IBotRegistryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
                     .ToHttp(b => TypedResults.Created($"/bots/{b.Id}", BotResponse.From(b))))
             .RequireOrganizationPermissionFromBody<CreateBotRequest>(BotsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
             .WithName("Bots_Create")
@@ -46,7 +47,7 @@ public static class BotEndpoints
                 }
 
                 var organizationId = BotAccess.QueryId(http, "organization_id", out _);
-                var list = await cluster.GetGrain<IBotDirectoryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
+                var list = await cluster.GetGrain<IBotRegistryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
             })
             .RequireListPermission(BotsRead)

@@ -64,7 +64,7 @@ public static class ContactEndpoints
                 }
 
                 var scope = await ContactAccess.ScopeAsync(http, ContactsRead);
-                var page = await cluster.GetGrain<IContactDirectoryGrain>(0).ListAsync(scope.OrganizationIds, scope.BotId, paging.Limit, paging.Offset);
+                var page = await cluster.GetGrain<IContactQueryGrain>(0).ListAsync(scope.OrganizationIds, scope.BotId, paging.Limit, paging.Offset);
                 ContactAccess.SetTotal(http, page.Total);
                 return TypedResults.Ok(page.Items.Select(c => ContactResponse.From(c)).ToArray());
             })
@@ -87,7 +87,7 @@ public static class ContactEndpoints
                 }
 
                 var scope = await ContactAccess.ScopeAsync(http, ContactsRead);
-                var page = await cluster.GetGrain<IContactDirectoryGrain>(0).SearchByAttributeAsync(
+                var page = await cluster.GetGrain<IContactQueryGrain>(0).SearchByAttributeAsync(
                     scope.OrganizationIds, scope.BotId, http.Request.Query["key"].ToString(), http.Request.Query["value"].ToString(), paging.Limit, paging.Offset);
                 ContactAccess.SetTotal(http, page.Total);
                 return TypedResults.Ok(page.Items.Select(c => ContactResponse.From(c)).ToArray());

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Bots;
+using ChatBoost.Api.Flows;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;

@@ -1,4 +1,4 @@
-using ChatBoost.Api.Bots;
+using ChatBoost.Api.Flows;
 using ChatBoost.Api.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;

@@ -27,7 +27,7 @@ public static class PlatformAdminEndpoints
                     return problem!;
                 }
 
-                var page = await cluster.GetGrain<IUserDirectoryGrain>(0).ListAllAsync(paging.Limit, paging.Offset);
+                var page = await cluster.GetGrain<IUserRegistryGrain>(0).ListAllAsync(paging.Limit, paging.Offset);
                 http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Ok(page.Items.Select(UserResponse.From).ToArray());
             })

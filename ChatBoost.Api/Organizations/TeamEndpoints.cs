@@ -37,7 +37,7 @@ public static class TeamEndpoints
             .WithSummary("The roles and the permissions of each");
 
         team.MapGet("/my-organizations", async (HttpContext http, IClusterClient cluster) =>
-                TypedResults.Ok((await cluster.GetGrain<IOrganizationDirectoryGrain>(0).ListForUserAsync(CurrentUser.Get(http).Id))
+                TypedResults.Ok((await cluster.GetGrain<IOrganizationRegistryGrain>(0).ListForUserAsync(CurrentUser.Get(http).Id))
                     .Select(MyOrganizationResponse.From).ToArray()))
             .RequireAuthorization()
             .WithName("Organizations_ListMine")
@@ -55,7 +55,7 @@ public static class TeamEndpoints
             .WithDescription("Query: org_id, permission. Answers allowed=false (never 404) for organizations the caller does not belong to.");
 
         team.MapPost("/organizations", async (Body<CreateOrganizationRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(CurrentUser.Get(http).Id, body.Value.Name!.Trim(), Blank(body.Value.Description)))
+                (await cluster.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(CurrentUser.Get(http).Id, body.Value.Name!.Trim(), Blank(body.Value.Description)))
                     .ToHttp(o => TypedResults.Created($"/team/organizations/{o.Id}", OrganizationResponse.From(o, OrganizationRole.Owner))))
             .RequireAuthorization()
             .WithName("Organizations_Create")
@@ -98,7 +98,7 @@ public static class TeamEndpoints
                     return problem!;
                 }
 
-                var members = await cluster.GetGrain<IOrganizationDirectoryGrain>(0).ListMembersAsync(orgId, paging.Limit, paging.Offset);
+                var members = await cluster.GetGrain<IOrganizationRegistryGrain>(0).ListMembersAsync(orgId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(members.Select(MemberResponse.From).ToArray());
             })
             .RequireOrganizationPermission(MembersRead)
@@ -186,7 +186,7 @@ public static class TeamEndpoints
                     .ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(MembersManage, async http =>
                 OrganizationPermissionExtensions.RouteId(http, "invitation_id") is { } id
-                    ? await http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IOrganizationDirectoryGrain>(0).FindOrganizationOfInvitationAsync(id)
+                    ? await http.RequestServices.GetRequiredService<IClusterClient>().GetGrain<IOrganizationRegistryGrain>(0).FindOrganizationOfInvitationAsync(id)
                     : null)
             .WithName("Organizations_RevokeInvitation")
             .Produces(StatusCodes.Status204NoContent)
@@ -282,7 +282,7 @@ public static class TeamEndpoints
         }
 
         var hash = HashToken(token);
-        var orgId = await cluster.GetGrain<IOrganizationDirectoryGrain>(0).FindOrganizationOfInvitationTokenAsync(hash);
+        var orgId = await cluster.GetGrain<IOrganizationRegistryGrain>(0).FindOrganizationOfInvitationTokenAsync(hash);
         if (orgId is null)
         {
             return NotFound("Invitation not found.");

@@ -1,10 +1,10 @@
+using ChatBoost.WhatsApp;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatBoost.Api.Http;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.WhatsApp;
-using ChatBoost.Grains.WhatsApp;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -120,7 +120,7 @@ public static class WebhookEndpoints
         bool known;
         try
         {
-            known = await cluster.GetGrain<IWhatsAppDirectoryGrain>(0).IsBotWebhookVerifyTokenAsync(botId, verifyToken).WaitAsync(GrainCallTimeout);
+            known = await cluster.GetGrain<IWebhookSecretQueryGrain>(0).IsBotWebhookVerifyTokenAsync(botId, verifyToken).WaitAsync(GrainCallTimeout);
         }
         catch (Exception e)
         {
@@ -229,7 +229,7 @@ public static class WebhookEndpoints
         foreach (var phoneNumberId in phoneNumberIds)
         {
             var ownSecret = await secrets.GetAsync(phoneNumberId, id =>
-                cluster.GetGrain<IWhatsAppDirectoryGrain>(0).GetWebhookSecretAsync(id).WaitAsync(GrainCallTimeout));
+                cluster.GetGrain<IWebhookSecretQueryGrain>(0).GetWebhookSecretAsync(id).WaitAsync(GrainCallTimeout));
             if (ownSecret is null ? verifiedByPlatform : WebhookSignature.IsValid(body, signature, ownSecret))
             {
                 authenticated.Add(phoneNumberId);

@@ -1,3 +1,4 @@
+using ChatBoost.Api.Bots;
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
@@ -6,7 +7,7 @@ using ChatBoost.Grains.Interfaces.Flows;
 using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
-namespace ChatBoost.Api.Bots;
+namespace ChatBoost.Api.Flows;
 
 /// <summary>Flows (draft, validate, publish, versions), nodes and templates of the Bot Builder module.</summary>
 public static class FlowEndpoints
@@ -49,7 +50,7 @@ public static class FlowEndpoints
                 }
 
                 var botId = BotAccess.QueryId(http, "bot_id", out _);
-                var list = await cluster.GetGrain<IFlowDirectoryGrain>(0).ListFlowsAsync(CurrentUser.Get(http).Id, botId, paging.Limit, paging.Offset);
+                var list = await cluster.GetGrain<IFlowRegistryGrain>(0).ListFlowsAsync(CurrentUser.Get(http).Id, botId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(FlowResponse.From).ToArray());
             })
             .ValidateQueryIds("bot_id")
@@ -181,7 +182,7 @@ public static class FlowEndpoints
     private static void MapTemplates(RouteGroupBuilder bots)
     {
         bots.MapPost("/templates/", async (Body<CreateTemplateRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IFlowDirectoryGrain>(0).CreateTemplateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
+                (await cluster.GetGrain<IFlowRegistryGrain>(0).CreateTemplateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
                     .ToHttp(t => TypedResults.Created($"/bots/templates/{t.Id}", TemplateResponse.From(t))))
             .RequireOrganizationPermissionFromBody<CreateTemplateRequest>(FlowsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
             .WithName("Bots_CreateTemplate")
@@ -201,7 +202,7 @@ public static class FlowEndpoints
                 }
 
                 var organizationId = BotAccess.QueryId(http, "organization_id", out _);
-                var list = await cluster.GetGrain<IFlowDirectoryGrain>(0).ListTemplatesAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
+                var list = await cluster.GetGrain<IFlowRegistryGrain>(0).ListTemplatesAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(TemplateResponse.From).ToArray());
             })
             .RequireListPermission(FlowsRead)
@@ -213,7 +214,7 @@ public static class FlowEndpoints
 
         bots.MapPost("/templates/{template_id:long}/instantiate", async (
                     [FromRoute(Name = "template_id")] long templateId, Body<InstantiateTemplateRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IFlowDirectoryGrain>(0).InstantiateTemplateAsync(
+                (await cluster.GetGrain<IFlowRegistryGrain>(0).InstantiateTemplateAsync(
                         CurrentUser.Get(http).Id, templateId, body.Value.BotId!.Value, body.Value.Name?.Trim()))
                     .ToHttp(f => TypedResults.Created($"/bots/flows/{f.Id}", FlowResponse.From(f))))
             .RequireOrganizationPermissionFromBody<InstantiateTemplateRequest>(FlowsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))

@@ -1,10 +1,11 @@
+using ChatBoost.Api.Bots;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatBoost.Api.Http;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
 
-namespace ChatBoost.Api.Bots;
+namespace ChatBoost.Api.Flows;
 
 public sealed class CreateFlowRequest : IRequestBody
 {
