@@ -105,3 +105,32 @@ public sealed record MessageDistributionReport(
     [property: Id(8)] DateTimeOffset StartDate,
     [property: Id(9)] DateTimeOffset EndDate,
     [property: Id(10)] DateTimeOffset? ComputedAt);
+
+/// <summary>
+/// One node of a flow's funnel over the node entries in the period: how many entered it, left it for another node or the
+/// flow's end, waited there, failed there, dropped off there (cancelled, or timed out, as the execution's last node) or
+/// are still there (active executions).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("chatboost.analytics.FunnelNode")]
+public sealed record FunnelNode(
+    [property: Id(0)] long NodeId,
+    [property: Id(1)] string? NodeType,
+    [property: Id(2)] long Entered,
+    [property: Id(3)] long Left,
+    [property: Id(4)] long Waited,
+    [property: Id(5)] long Failed,
+    [property: Id(6)] long DroppedOff,
+    [property: Id(7)] long StillThere,
+    [property: Id(8)] double? ContinueRate);
+
+/// <summary><c>GET /analytics/flows/{flow_id}/funnel</c>.</summary>
+[GenerateSerializer, Immutable, Alias("chatboost.analytics.FlowFunnelReport")]
+public sealed record FlowFunnelReport(
+    [property: Id(0)] long FlowId,
+    [property: Id(1)] int? Version,
+    [property: Id(2)] string Period,
+    [property: Id(3)] string Tz,
+    [property: Id(4)] DateTimeOffset StartDate,
+    [property: Id(5)] DateTimeOffset EndDate,
+    [property: Id(6)] long Executions,
+    [property: Id(7)] IReadOnlyList<FunnelNode> Nodes);

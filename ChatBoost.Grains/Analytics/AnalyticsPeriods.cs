@@ -38,34 +38,34 @@ public static class AnalyticsPeriods
         switch (period)
         {
             case AnalyticsPeriodNames.Today:
-            {
-                var today = LocalDate(now, zone);
-                var start = StartOfDay(today, zone);
-                var end = StartOfDay(today.AddDays(1), zone);
-                var previous = StartOfDay(today.AddDays(-1), zone);
-                return new ResolvedPeriod(period,
-                    new StatsRange(start, end, StatsGranularity.Hourly, zoneId), new StatsRange(previous, start, StatsGranularity.Hourly, zoneId));
-            }
+                {
+                    var today = LocalDate(now, zone);
+                    var start = StartOfDay(today, zone);
+                    var end = StartOfDay(today.AddDays(1), zone);
+                    var previous = StartOfDay(today.AddDays(-1), zone);
+                    return new ResolvedPeriod(period,
+                        new StatsRange(start, end, StatsGranularity.Hourly, zoneId), new StatsRange(previous, start, StatsGranularity.Hourly, zoneId));
+                }
 
             case AnalyticsPeriodNames.Last24Hours:
-            {
-                var end = StatsDefinitions.HourOf(now) + Hour;
-                var start = end - TimeSpan.FromHours(24);
-                return new ResolvedPeriod(period,
-                    new StatsRange(start, end, StatsGranularity.Hourly, zoneId),
-                    new StatsRange(start - TimeSpan.FromHours(24), start, StatsGranularity.Hourly, zoneId));
-            }
+                {
+                    var end = StatsDefinitions.HourOf(now) + Hour;
+                    var start = end - TimeSpan.FromHours(24);
+                    return new ResolvedPeriod(period,
+                        new StatsRange(start, end, StatsGranularity.Hourly, zoneId),
+                        new StatsRange(start - TimeSpan.FromHours(24), start, StatsGranularity.Hourly, zoneId));
+                }
 
             default:
-            {
-                var days = DaysOf(period) ?? throw new ArgumentException($"Unknown period '{period}'.", nameof(period));
-                var today = LocalDate(now, zone);
-                var start = StartOfDay(today.AddDays(1 - days), zone);
-                var end = StartOfDay(today.AddDays(1), zone);
-                var previous = StartOfDay(today.AddDays(1 - (2 * days)), zone);
-                return new ResolvedPeriod(period,
-                    new StatsRange(start, end, StatsGranularity.Daily, zoneId), new StatsRange(previous, start, StatsGranularity.Daily, zoneId));
-            }
+                {
+                    var days = DaysOf(period) ?? throw new ArgumentException($"Unknown period '{period}'.", nameof(period));
+                    var today = LocalDate(now, zone);
+                    var start = StartOfDay(today.AddDays(1 - days), zone);
+                    var end = StartOfDay(today.AddDays(1), zone);
+                    var previous = StartOfDay(today.AddDays(1 - (2 * days)), zone);
+                    return new ResolvedPeriod(period,
+                        new StatsRange(start, end, StatsGranularity.Daily, zoneId), new StatsRange(previous, start, StatsGranularity.Daily, zoneId));
+                }
         }
     }
 

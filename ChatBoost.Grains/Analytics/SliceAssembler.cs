@@ -46,7 +46,8 @@ public static class SliceAssembler
 
     /// <summary>
     /// The definition of the distinct counts over activity rows, which the query's SQL computes the same way: active in a
-    /// bucket or range = distinct contacts with an activity hour in it; returning = of those, created before the range.
+    /// bucket or range = distinct contacts with an activity hour in it; returning = of those, created before the range
+    /// (by any of its activity rows: a row written before the contact's row existed has no creation time).
     /// </summary>
     public static ActivityCounts Count(IEnumerable<ContactActivity> activity, StatsRange range, TimeZoneInfo zone)
     {
@@ -58,7 +59,7 @@ public static class SliceAssembler
             .GroupBy(a => starts[IndexOf(starts, a.Hour)])
             .ToDictionary(g => g.Key, g => (long)g.Select(a => a.ContactWaId).Distinct(StringComparer.Ordinal).Count());
         var contacts = inRange.GroupBy(a => a.ContactWaId, StringComparer.Ordinal).ToList();
-        var returning = contacts.Count(g => g.First().ContactCreatedAt is { } created && created < range.Start);
+        var returning = contacts.Count(g => g.Any(a => a.ContactCreatedAt is { } created && created < range.Start));
         return new ActivityCounts(byBucket, contacts.Count, returning);
     }
 
