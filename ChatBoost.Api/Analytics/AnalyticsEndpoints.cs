@@ -7,6 +7,7 @@ using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Analytics;
 using ChatBoost.Grains.Interfaces.Organizations;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Analytics;
@@ -21,6 +22,10 @@ public static class AnalyticsEndpoints
 {
     public const string Tag = "Analytics";
 
+    public const string TagDescription =
+        "Message, delivery, contact and flow statistics from hourly and daily rollups (definitions: docs/analytics.md), the " +
+        "per-node funnel, CSV export, on-demand aggregation and the aggregation's health.";
+
     private const string ScopeDescription =
         " Without bot_id over every bot of every organization the caller belongs to; organization_id or bot_id narrow it (404 " +
         "when not visible). tz (IANA, default UTC) moves day boundaries; format=csv answers CSV.";
@@ -29,7 +34,7 @@ public static class AnalyticsEndpoints
 
     public static RouteGroupBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var analytics = app.MapGroup("/analytics").WithTags(Tag);
+        var analytics = app.MapGroup("/analytics").WithModuleTag(Tag, TagDescription);
 
         Report(analytics.MapGet("/overview", (HttpContext http, IClusterClient cluster) =>
                 PeriodAsync(http, cluster, (g, q) => g.OverviewAsync(q), AnalyticsCsv.Overview, "overview")), "Overview", "Analytics overview for a period",
@@ -46,6 +51,7 @@ public static class AnalyticsEndpoints
         analytics.MapGet("/bots/{bot_id:long}/performance", PerformanceAsync)
             .ValidateFirst((http, errors) => ValidatePeriodQuery(http, errors))
             .RequireOrganizationPermission(AnalyticsRead, BotAccess.OfRouteBot)
+            .PeriodParameters()
             .WithName("Analytics_BotPerformance")
             .WithSummary("A bot's performance over a period")
             .WithDescription("The period's figures, the previous period's, the changes and one bucket per hour or day." + PeriodDescription)
@@ -80,6 +86,8 @@ public static class AnalyticsEndpoints
                 AnalyticsParameters.Version(http.Request, errors);
             })
             .RequireOrganizationPermission(AnalyticsRead, BotAccess.OfRouteFlow)
+            .PeriodParameters()
+            .WithQueryParameter("version", JsonSchemaType.Integer, "Only this published version of the flow.", format: "int32")
             .WithName("Analytics_FlowFunnel")
             .WithSummary("A flow's per-node funnel")
             .WithDescription(
@@ -110,6 +118,7 @@ public static class AnalyticsEndpoints
         analytics.MapGet("/health", HealthAsync)
             .ValidateFirst((http, errors) => AnalyticsParameters.Csv(http.Request, errors))
             .RequireScopedPermission(AnalyticsRead)
+            .WithQueryParameter("format", JsonSchemaType.String, "json (default) or csv.")
             .WithName("Analytics_Health")
             .WithSummary("Analytics health")
             .WithDescription(
@@ -126,7 +135,7 @@ public static class AnalyticsEndpoints
 
     /// <summary>The shared shape of the scoped reports: validation first, the scoped permission, the contract.</summary>
     private static RouteHandlerBuilder Report(RouteHandlerBuilder builder, string name, string summary, string description, bool dates = false) =>
-        builder
+        (dates ? builder.DateParameters(granularity: name == "DeliveryRates") : builder.PeriodParameters())
             .ValidateFirst((http, errors) =>
             {
                 AnalyticsParameters.Tz(http.Request, errors);
@@ -149,6 +158,22 @@ public static class AnalyticsEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    private static RouteHandlerBuilder PeriodParameters(this RouteHandlerBuilder builder) =>
+        builder
+            .WithQueryParameter("period", JsonSchemaType.String, "today, 24hours, 7days (default), 30days or 90days.")
+            .CommonParameters();
+
+    private static RouteHandlerBuilder DateParameters(this RouteHandlerBuilder builder, bool granularity) =>
+        (granularity ? builder.WithQueryParameter("granularity", JsonSchemaType.String, "hourly or daily (default).") : builder)
+            .WithQueryParameter("start_date", JsonSchemaType.String, "ISO 8601, UTC unless it has an offset: the first bucket is the one holding it.", required: true, format: "date-time")
+            .WithQueryParameter("end_date", JsonSchemaType.String, "ISO 8601, UTC unless it has an offset: the last bucket is the one holding it.", required: true, format: "date-time")
+            .CommonParameters();
+
+    private static RouteHandlerBuilder CommonParameters(this RouteHandlerBuilder builder) =>
+        builder
+            .WithQueryParameter("tz", JsonSchemaType.String, "IANA time zone of day boundaries (default UTC).")
+            .WithQueryParameter("format", JsonSchemaType.String, "json (default) or csv.");
 
     private static void ValidatePeriodQuery(HttpContext http, ValidationErrors errors)
     {
