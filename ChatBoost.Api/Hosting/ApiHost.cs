@@ -123,6 +123,7 @@ public static class ApiHost
         api.MapWhatsAppSendEndpoints();
         ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
+        ChatBoost.Api.Analytics.AnalyticsEndpoints.MapAnalyticsEndpoints(api);
         app.LogRouteTableOnStart();
         return app;
     }

@@ -68,6 +68,9 @@ public static class EnvironmentVariables
         ["LIMITS_TEMPLATES_PER_ORGANIZATION"] = "Limits:TemplatesPerOrganization",
         ["LIMITS_ORGANIZATIONS_PER_USER"] = "Limits:OrganizationsPerUser",
         ["LIMITS_CONTACTS_PER_BOT"] = "Limits:ContactsPerBot",
+        ["ANALYTICS_HOURLY_RETENTION_DAYS"] = "Analytics:HourlyRetentionDays",
+        ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
+        ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using ChatBoost.Configuration;
+using ChatBoost.Grains.Analytics;
 using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
@@ -139,6 +140,7 @@ public static class SiloHost
         services.AddChatBoostContactEvents();
         services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
         services.AddChatBoostOrganizations(configuration);
+        services.AddChatBoostAnalytics();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)
