@@ -121,6 +121,7 @@ public static class ApiHost
         api.MapWhatsAppSendEndpoints();
         ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
+        ChatBoost.Api.Triggers.TriggerEndpoints.MapTriggerEndpoints(api);
         app.LogRouteTableOnStart();
         return app;
     }

@@ -68,6 +68,7 @@ public static class EnvironmentVariables
         ["LIMITS_TEMPLATES_PER_ORGANIZATION"] = "Limits:TemplatesPerOrganization",
         ["LIMITS_ORGANIZATIONS_PER_USER"] = "Limits:OrganizationsPerUser",
         ["LIMITS_CONTACTS_PER_BOT"] = "Limits:ContactsPerBot",
+        ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

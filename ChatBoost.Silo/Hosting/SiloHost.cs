@@ -6,6 +6,7 @@ using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
+using ChatBoost.Grains.Triggers;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
@@ -138,6 +139,7 @@ public static class SiloHost
         services.AddChatBoostContactEvents();
         services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
         services.AddChatBoostOrganizations(configuration);
+        services.AddChatBoostTriggers();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)
