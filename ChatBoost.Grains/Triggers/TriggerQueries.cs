@@ -5,7 +5,7 @@ using Dapper;
 namespace ChatBoost.Grains.Triggers;
 
 /// <summary>The SQL of <see cref="ITriggerQueryGrain"/>: lists, logs and statistics from the trigger query tables.</summary>
-public sealed class TriggerQueries(Database database)
+public sealed class TriggerQueries(Database database, TimeProvider time)
 {
     public const int MaxLimit = 200;
 
@@ -44,7 +44,7 @@ public sealed class TriggerQueries(Database database)
         var rows = await connection.QueryAsync<TriggerRow>(new CommandDefinition(
             $"SELECT {TriggerStore.Columns} FROM triggers t WHERE {where} ORDER BY t.id LIMIT @Limit OFFSET @Offset",
             parameters, cancellationToken: cancellationToken));
-        return new TriggerPage([.. rows.Select(r => r.ToView())], total);
+        return new TriggerPage([.. rows.Select(r => r.ToView(time.GetUtcNow()))], total);
     }
 
     public async Task<TriggerLogPage> LogsAsync(long triggerId, int limit, int offset, CancellationToken cancellationToken = default)

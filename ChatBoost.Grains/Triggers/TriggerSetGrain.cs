@@ -91,9 +91,9 @@ public sealed class TriggerSetGrain(
         return await StoreAsync(current, current.Definition with { IsActive = active });
     }
 
-    public Task<TriggerView?> GetAsync(long triggerId) => Task.FromResult(_set.Get(triggerId));
+    public Task<TriggerView?> GetAsync(long triggerId) => Task.FromResult(_set.Get(triggerId) is { } t ? Current(t) : null);
 
-    public Task<IReadOnlyList<TriggerView>> ListAsync() => Task.FromResult(_set.All);
+    public Task<IReadOnlyList<TriggerView>> ListAsync() => Task.FromResult<IReadOnlyList<TriggerView>>([.. _set.All.Select(Current)]);
 
     public async Task<CommandResult<TriggerTestResult>> TestAsync(long triggerId, string message)
     {
@@ -170,10 +170,13 @@ public sealed class TriggerSetGrain(
             return NotFound<TriggerView>();
         }
 
-        var stored = current with { Definition = definition, UpdatedAt = now };
+        var stored = current with { Definition = definition, UpdatedAt = now, NextRunAt = TriggerStore.NextRun(definition, now) };
         _set.Put(stored);
         return CommandResult.Ok(stored);
     }
+
+    /// <summary>The view with its next run as of now (the one in memory was computed when it was stored or loaded).</summary>
+    private TriggerView Current(TriggerView view) => view with { NextRunAt = TriggerStore.NextRun(view.Definition, time.GetUtcNow()) };
 
     private async Task<TriggerProblem?> ProblemAsync(TriggerDefinition definition) =>
         TriggerRules.Check(definition).FirstOrDefault() ?? await FlowProblemAsync(definition.FlowId);

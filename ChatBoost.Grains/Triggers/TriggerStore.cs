@@ -9,7 +9,7 @@ namespace ChatBoost.Grains.Triggers;
 /// The SQL of the <c>triggers</c> rows: the trigger set grain's durable state, and the query table the lists read. Every
 /// write names the bot as well as the trigger, so a grain can only ever change its own bot's rows.
 /// </summary>
-public sealed class TriggerStore(Database database)
+public sealed class TriggerStore(Database database, TimeProvider time)
 {
     internal const string Columns =
         """
@@ -39,7 +39,7 @@ public sealed class TriggerStore(Database database)
         var rows = await connection.QueryAsync<TriggerRow>(new CommandDefinition(
             $"SELECT {Columns} FROM triggers t WHERE t.bot_id = @BotId AND t.deleted_at IS NULL ORDER BY t.id",
             new { BotId = botId }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToView())];
+        return [.. rows.Select(r => r.ToView(time.GetUtcNow()))];
     }
 
     public async Task<TriggerView> InsertAsync(
@@ -59,7 +59,7 @@ public sealed class TriggerStore(Database database)
             """,
             Parameters(d, new { OrganizationId = organizationId, BotId = botId, CreatedBy = createdBy, Now = now.UtcDateTime }),
             cancellationToken: cancellationToken));
-        return new TriggerView(id, botId, organizationId, d, createdBy, now, null, null);
+        return new TriggerView(id, botId, organizationId, d, createdBy, now, null, NextRun(d, now));
     }
 
     /// <summary>Stores <paramref name="d"/> as the trigger's definition; false when the bot has no such live trigger.</summary>
@@ -78,6 +78,13 @@ public sealed class TriggerStore(Database database)
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE triggers SET deleted_at = @Now, is_active = false WHERE id = @Id AND bot_id = @BotId AND deleted_at IS NULL",
             new { Id = triggerId, BotId = botId, Now = now.UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>When an active schedule trigger fires next (null for other triggers, inactive ones and a past once).</summary>
+    public static DateTimeOffset? NextRun(TriggerDefinition d, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return d is { TriggerType: TriggerTypes.Schedule, IsActive: true } && TriggerRules.Schedule(d, out _) is { } schedule ? schedule.NextAfter(now) : null;
     }
 
     private static DynamicParameters Parameters(TriggerDefinition d, object extra)
@@ -138,14 +145,16 @@ internal sealed class TriggerRow
     public DateTime CreatedAt { get; init; }
     public DateTime? UpdatedAt { get; init; }
 
-    public TriggerView ToView() => new(
+    public TriggerView ToView(DateTimeOffset now) => WithDefinition(new(
         Id, BotId, OrganizationId,
         new TriggerDefinition(
             Name, Description, FlowId, TriggerType, IsActive, Priority,
             KeywordsJson is null ? null : JsonSerializer.Deserialize<string[]>(KeywordsJson), MatchType, CaseSensitive, InterruptsWaiting,
             EventType, EventConditionsJson, ScheduleType, ScheduleTime, ScheduleTimezone, ScheduleDayOfWeek, ScheduleDayOfMonth,
             CronExpression, AudienceJson),
-        CreatedBy, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null, null);
+        CreatedBy, Utc(CreatedAt), UpdatedAt is { } u ? Utc(u) : null, null), now);
+
+    private static TriggerView WithDefinition(TriggerView view, DateTimeOffset now) => view with { NextRunAt = TriggerStore.NextRun(view.Definition, now) };
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

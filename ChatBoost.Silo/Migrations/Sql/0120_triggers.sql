@@ -76,3 +76,9 @@ CREATE TABLE trigger_statistics (
 );
 
 CREATE INDEX trigger_statistics_organization_idx ON trigger_statistics (organization_id);
+
+-- An execution a trigger started names it: 'keyword:<id>', 'event:<id>' or 'schedule:<id>' (its flow_started event
+-- repeats it, which is how the trigger logs learn of the start).
+ALTER TABLE flow_executions DROP CONSTRAINT flow_executions_trigger_check;
+ALTER TABLE flow_executions ADD CONSTRAINT flow_executions_trigger_check
+    CHECK (trigger IN ('api', 'inbound') OR trigger ~ '^(keyword|event|schedule):[1-9][0-9]{0,18}$');
