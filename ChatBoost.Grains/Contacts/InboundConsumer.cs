@@ -99,11 +99,8 @@ internal sealed class InboundConsumer(
         {
             _readAhead.Dequeue();
         }
-        else
-        {
-            _readAhead.Clear(); // still after the cursor: routed again from the rows
-        }
 
+        // Not consumed (an interrupted execution was cancelled first): it stays the next message and is routed again.
         return true;
     }
 

@@ -106,6 +106,53 @@ public class KeywordTriggerTests(FlowEngineFixture fixture)
         Assert.Equal(["welcome from the keyword trigger"], await PollAsync(() => fixture.SentTextsAsync(phoneNumberId, phone), s => s.Length >= 1));
     }
 
+    [Fact]
+    public async Task AWaitingExecutionTakesAKeywordAsItsReply_UnlessTheTriggerInterrupts()
+    {
+        var (botId, phoneNumberId) = await fixture.NewBotAsync("Interrupt bot");
+        var question = await fixture.NewFlowAsync(botId, "Question");
+        var thanks = await fixture.NodeAsync(question, "send_message", BotScenario.Text("thanks {{state.answer}}"));
+        var wait = await fixture.NodeAsync(question, "wait", new { until = "reply", timeout = 1, timeout_unit = "hours", store_response_in = "state.answer", next = thanks });
+        var ask = await fixture.NodeAsync(question, "send_message", BotScenario.Text("question?", wait));
+        await fixture.PublishAsync(question, ask);
+        var (status, bot, _) = await fixture.Http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = question }, fixture.OwnerToken);
+        Assert.True(status == HttpStatusCode.OK, $"set default flow: {status} {bot?.ToJsonString()}");
+        var help = await OneMessageFlowAsync(botId, "Help", "help text");
+        var menu = await OneMessageFlowAsync(botId, "Menu", "the menu");
+        foreach (var (keyword, flow, interrupts) in new[] { ("help", help, false), ("menu", menu, true) })
+        {
+            var (created, trigger, _) = await fixture.Http.PostJsonAsync("/triggers/", new
+            {
+                name = keyword,
+                bot_id = botId,
+                flow_id = flow,
+                trigger_type = "keyword",
+                keywords = new[] { keyword },
+                interrupts_waiting = interrupts,
+            }, fixture.OwnerToken);
+            Assert.True(created == HttpStatusCode.Created, $"create trigger: {created} {trigger?.ToJsonString()}");
+        }
+
+        var phone = NewPhone();
+        await fixture.InboundAsync(phone, new JsonObject { ["text"] = "hello" }, phoneNumberId);
+        await PollAsync(() => fixture.SentTextsAsync(phoneNumberId, phone), s => s.Length >= 1);
+        await fixture.InboundAsync(phone, new JsonObject { ["text"] = "help" }, phoneNumberId); // the reply, not the help trigger
+        await PollAsync(() => fixture.SentTextsAsync(phoneNumberId, phone), s => s.Length >= 2);
+        await fixture.InboundAsync(phone, new JsonObject { ["text"] = "hello" }, phoneNumberId);
+        await PollAsync(() => fixture.SentTextsAsync(phoneNumberId, phone), s => s.Length >= 3);
+        await fixture.InboundAsync(phone, new JsonObject { ["text"] = "MENU" }, phoneNumberId); // interrupts the waiting question
+        var sent = await PollAsync(() => fixture.SentTextsAsync(phoneNumberId, phone), s => s.Length >= 4);
+        Assert.Equal(["question?", "thanks help", "question?", "the menu"], sent);
+
+        var (_, list, _) = await fixture.Http.GetJsonAsync($"/flows/executions/contact/{phone}?bot_id={botId}", fixture.OwnerToken);
+        var executions = list!.AsArray().Select(e => e!).OrderBy(e => e["id"]!.GetValue<long>()).ToList();
+        Assert.Equal(3, executions.Count);
+        Assert.Equal("completed", Status(executions[0]));
+        Assert.Equal("cancelled", Status(await fixture.GetExecutionAsync(executions[1]["id"]!.GetValue<long>())));
+        Assert.Equal(menu, executions[2]["flow_id"]!.GetValue<long>());
+        Assert.StartsWith("keyword:", executions[2]["trigger"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private async Task<string[]> OptEventsAsync(long botId, string phone)
     {
         await using var db = await fixture.System.OpenDatabaseAsync();
