@@ -210,6 +210,9 @@ public sealed record FlowResponse(
         f.CreatedBy, f.CreatedAt, f.UpdatedAt, f.Nodes?.Select(NodeResponse.From).ToArray());
 }
 
+/// <summary>The 422 of a draft refused by validation: the RFC 9457 fields and every problem found, in <c>problems</c>.</summary>
+public sealed record FlowProblemDetails(string? Type, string? Title, int? Status, string? Detail, ProblemResponse[] Problems);
+
 public sealed record ValidationResponse(bool Valid, ProblemResponse[] Problems);
 
 public sealed record PublishResponse(long FlowId, int Version, DateTimeOffset PublishedAt, long PublishedBy, ProblemResponse[] Warnings);

@@ -104,6 +104,7 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMalformedRouteIds();
         app.UseChatBoostDocs();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -111,7 +112,7 @@ public static class ApiHost
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();
-        var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>().WithImpliedProblemResponses();
         api.MapAuthEndpoints();
         api.MapTeamEndpoints();
         api.MapPlatformAdminEndpoints();
