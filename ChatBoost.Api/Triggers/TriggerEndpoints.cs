@@ -6,6 +6,7 @@ using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Triggers;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Triggers;
@@ -22,7 +23,8 @@ public static class TriggerEndpoints
 
     public static void MapTriggerEndpoints(this IEndpointRouteBuilder app)
     {
-        var triggers = app.MapGroup("/triggers").WithTags(Tag);
+        var triggers = app.MapGroup("/triggers").WithModuleTag(Tag,
+            "Keyword, event and schedule triggers that start a bot's flows; testing a message against them; their logs and statistics.");
 
         triggers.MapPost("/", async (Body<CreateTriggerRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await cluster.GetGrain<ITriggerSetGrain>(body.Value.BotId!.Value)
@@ -56,6 +58,11 @@ public static class TriggerEndpoints
             })
             .ValidateFirst(ValidateListFilters)
             .RequireScopedPermission(TriggersRead)
+            .WithPaging()
+            .WithQueryId("organization_id", "Only this organization's triggers.")
+            .WithQueryId("bot_id", "Only this bot's triggers.")
+            .WithQueryParameter("trigger_type", JsonSchemaType.String, "keyword, event or schedule.")
+            .WithQueryParameter("is_active", JsonSchemaType.Boolean, "true or false.")
             .WithName("Triggers_List")
             .WithSummary("List triggers")
             .WithDescription(
@@ -72,6 +79,8 @@ public static class TriggerEndpoints
                 return TypedResults.Ok(TriggerStatisticsResponse.From(rows));
             })
             .RequireScopedPermission(TriggersRead)
+            .WithQueryId("organization_id", "Only this organization's triggers.")
+            .WithQueryId("bot_id", "Only this bot's triggers.")
             .WithName("Triggers_Statistics")
             .WithSummary("Trigger statistics")
             .WithDescription(
@@ -161,6 +170,7 @@ public static class TriggerEndpoints
                 return TypedResults.Ok(page.Items.Select(TriggerLogResponse.From).ToArray());
             })
             .RequireOrganizationPermission(TriggersRead, TriggerAccess.OfRouteTrigger)
+            .WithPaging()
             .WithName("Triggers_Logs")
             .WithSummary("A trigger's log")
             .WithDescription(
