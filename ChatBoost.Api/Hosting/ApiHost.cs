@@ -124,6 +124,7 @@ public static class ApiHost
         ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
         ChatBoost.Api.Analytics.AnalyticsEndpoints.MapAnalyticsEndpoints(api);
+        ChatBoost.Api.Triggers.TriggerEndpoints.MapTriggerEndpoints(api);
         app.LogRouteTableOnStart();
         return app;
     }

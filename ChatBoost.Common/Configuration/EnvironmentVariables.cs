@@ -71,6 +71,7 @@ public static class EnvironmentVariables
         ["ANALYTICS_HOURLY_RETENTION_DAYS"] = "Analytics:HourlyRetentionDays",
         ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
         ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
+        ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

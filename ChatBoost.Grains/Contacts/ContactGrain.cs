@@ -7,6 +7,7 @@ using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.Flows;
 using ChatBoost.Grains.Interfaces.WhatsApp;
+using ChatBoost.Grains.Triggers;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
 using Microsoft.Extensions.Logging;
@@ -64,7 +65,7 @@ public sealed class ContactGrain(
         var botId = this.GetPrimaryKeyLong(out var waId);
         _session = new ContactSession(botId, waId!, store);
         _runner = new ExecutionRunner(_session, engineOptions.Value.ToLimits(), time, this, logger);
-        _inbound = new InboundConsumer(_session, store, _runner, new DefaultFlowResolver(GrainFactory, programs), time, logger);
+        _inbound = new InboundConsumer(_session, store, _runner, new DefaultFlowResolver(GrainFactory, programs), new KeywordTriggerResolver(GrainFactory, programs), time, logger);
         _executions = new ExecutionCommands(_session, store, _runner, programs, GrainFactory, logger);
         _profile = new ProfileCommands(_session, time);
         _sends = new ApiSends(_session, sender, GrainFactory, time, logger);

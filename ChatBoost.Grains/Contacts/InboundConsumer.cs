@@ -4,6 +4,8 @@ using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Flows.Engine;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
+using ChatBoost.Grains.Triggers;
+using ChatBoost.Grains.Triggers.Matching;
 using Microsoft.Extensions.Logging;
 
 namespace ChatBoost.Grains.Contacts;
@@ -19,6 +21,7 @@ internal sealed class InboundConsumer(
     ContactStore store,
     ExecutionRunner runner,
     DefaultFlowResolver defaults,
+    KeywordTriggerResolver triggers,
     TimeProvider time,
     ILogger logger)
 {
@@ -80,9 +83,10 @@ internal sealed class InboundConsumer(
         }
 
         session.SawInbound(message.At);
+        bool consumed;
         try
         {
-            await ConsumeAsync(message);
+            consumed = await ConsumeAsync(message);
         }
         catch
         {
@@ -91,39 +95,89 @@ internal sealed class InboundConsumer(
             throw;
         }
 
-        _readAhead.Dequeue();
+        if (consumed)
+        {
+            _readAhead.Dequeue();
+        }
+
+        // Not consumed (an interrupted execution was cancelled first): it stays the next message and is routed again.
         return true;
     }
 
-    private async Task ConsumeAsync(PendingInbound message)
+    /// <summary>Routes the message; false when it stays after the cursor (an interrupted execution was cancelled first).</summary>
+    private async Task<bool> ConsumeAsync(PendingInbound message)
     {
         var status = session.Execution?.Snapshot.Status;
         var optedIn = session.Contact?.OptedIn ?? true;
+        var opt = message.MessageType == "text" ? OptKeywords.Default.Classify(message.Text) : null;
+        KeywordClaim? claim = null;
+        if (InboundRouting.NeedsTriggerLookup(status, optedIn, opt, message.MessageType == "text" && message.Text is not null))
+        {
+            claim = await triggers.FindAsync(session.BotId, message.Id, session.WaId, message.Text!);
+        }
+
         FlowProgram? program = null;
-        if (status is null && optedIn)
+        if (status is null && optedIn && claim is null)
         {
             program = await defaults.FindAsync(session.BotId);
         }
 
-        switch (InboundRule.Decide(status, optedIn, program is not null))
+        switch (InboundRouting.Decide(status, optedIn, opt, claim is not null, claim?.Match.InterruptsWaiting == true, program is not null))
         {
-            case InboundDecision.DeliverReply:
+            case InboundRoute.OptOut or InboundRoute.OptIn:
+                await ChangeOptInAsync(message, optedIn: opt == OptIntent.OptIn);
+                break;
+            case InboundRoute.DeliverReply:
                 await runner.StepAsync(new ReplyEvent(message.ReplyValue), consumed: message);
                 break;
-            case InboundDecision.LogNotDelivered:
+            case InboundRoute.LogNotDelivered:
                 await runner.LogOnlyAsync(StepLogEvents.ReplyNotDelivered,
                     $"the contact wrote while the flow waited for a duration; message {message.WaMessageId} is not delivered to the flow", message);
                 break;
-            case InboundDecision.StartDefaultFlow:
+            case InboundRoute.InterruptWaiting:
+                // Its own commit; the message stays after the cursor and is routed again, to the trigger, next turn.
+                await runner.StepAsync(new CancelEvent($"interrupted by keyword trigger {claim!.Match.TriggerId}"));
+                return false;
+            case InboundRoute.StartKeywordTrigger:
+                await runner.StartAsync(claim!.Program, message.OrganizationId, claim.ExecutionTrigger, startedBy: null, new Dictionary<string, JsonElement>
+                {
+                    ["trigger_message"] = JsonSerializer.SerializeToElement(message.ReplyValue),
+                    ["trigger_id"] = JsonSerializer.SerializeToElement(claim.Match.TriggerId),
+                    ["trigger_keyword"] = JsonSerializer.SerializeToElement(claim.Match.Keyword),
+                }, message);
+                break;
+            case InboundRoute.StartDefaultFlow:
                 var initial = new Dictionary<string, JsonElement> { ["trigger_message"] = JsonSerializer.SerializeToElement(message.ReplyValue) };
                 await runner.StartAsync(program!, message.OrganizationId, "inbound", startedBy: null, initial, message);
                 break;
-            case InboundDecision.ConsumeOnly:
+            case InboundRoute.ConsumeOnly:
                 await ConsumeOnlyAsync(message);
                 break;
-            case InboundDecision.Hold:
-                break;
+            case InboundRoute.Hold:
+                return false;
         }
+
+        return true;
+    }
+
+    /// <summary>An opt-out or opt-in keyword: the contact's opt-in, the cursor and the events in one commit.</summary>
+    private async Task ChangeOptInAsync(PendingInbound message, bool optedIn)
+    {
+        var now = time.GetUtcNow();
+        var before = session.ContactOrNew(message.OrganizationId, now);
+        var consumed = ContactUpdates.Consumed(before, message, session.LastInboundAt, now);
+        var changes = new ContactChanges(consumed with { OptedIn = optedIn, OptedChangedAt = now, UpdatedAt = now });
+        if (!before.IsStored)
+        {
+            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, before.OrganizationId, session.WaId, now, changes.Contact.Name));
+        }
+
+        changes.Events.Add(ContactEventFactory.MessageReceived(
+            session.BotId, before.OrganizationId, session.WaId, message.Id, message.MessageType, message.At, consumedByFlow: false));
+        changes.Events.Add(ContactEventFactory.OptChanged(session.BotId, before.OrganizationId, session.WaId, optedIn, now, "keyword"));
+        await session.CommitAsync(changes);
+        logger.LogInformation("Contact ({BotId}, {WaId}): opted {Direction} by keyword (message {MessageId})",
+            session.BotId, session.WaId, optedIn ? "in" : "out", message.Id);
     }
 
     private async Task ConsumeOnlyAsync(PendingInbound message)

@@ -7,6 +7,7 @@ using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Organizations;
+using ChatBoost.Grains.Triggers;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
@@ -141,6 +142,7 @@ public static class SiloHost
         services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
         services.AddChatBoostOrganizations(configuration);
         services.AddChatBoostAnalytics();
+        services.AddChatBoostTriggers();
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

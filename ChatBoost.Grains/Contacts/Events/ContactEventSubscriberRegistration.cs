@@ -12,6 +12,7 @@ public static class ContactEventSubscriberRegistration
     public static IServiceCollection AddContactEventSubscribers(this IServiceCollection services)
     {
         services.AddSingleton<IContactEventSubscriberBase, LiveCountersSubscriber>();
+        services.AddSingleton<IContactEventSubscriberBase, Triggers.TriggerLogSubscriber>();
         return services;
     }
 }
