@@ -68,6 +68,10 @@ public static class EnvironmentVariables
         ["LIMITS_TEMPLATES_PER_ORGANIZATION"] = "Limits:TemplatesPerOrganization",
         ["LIMITS_ORGANIZATIONS_PER_USER"] = "Limits:OrganizationsPerUser",
         ["LIMITS_CONTACTS_PER_BOT"] = "Limits:ContactsPerBot",
+        ["NOTIFICATION_RETENTION_DAYS"] = "Notifications:RetentionDays",
+        ["NOTIFICATION_MAX_SOCKETS_PER_USER"] = "Notifications:MaxSocketsPerUser",
+        ["NOTIFICATION_SOCKET_QUEUE"] = "Notifications:SocketQueue",
+        ["NOTIFICATION_RESUBSCRIBE_SECONDS"] = "Notifications:ResubscribeSeconds",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

@@ -16,5 +16,5 @@ public interface INotificationQueryGrain : IGrainWithIntegerKey
     Task<NotificationSummary> SummaryAsync(long userId);
 
     [Alias("Stats")]
-    Task<NotificationStats> StatsAsync(long userId, DateTimeOffset now);
+    Task<NotificationStats> StatsAsync(long userId);
 }

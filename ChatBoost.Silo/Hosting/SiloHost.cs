@@ -5,6 +5,7 @@ using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Notifications;
 using ChatBoost.Grains.Organizations;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
@@ -138,6 +139,7 @@ public static class SiloHost
         services.AddChatBoostContactEvents();
         services.AddChatBoostBots(defaultCredentials ?? WhatsAppDefaultCredentialsPolicy.Off);
         services.AddChatBoostOrganizations(configuration);
+        services.AddChatBoostNotifications(configuration);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

@@ -1,4 +1,5 @@
 using ChatBoost.Grains.Analytics;
+using ChatBoost.Grains.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBoost.Grains.Contacts.Events;
@@ -12,6 +13,7 @@ public static class ContactEventSubscriberRegistration
     public static IServiceCollection AddContactEventSubscribers(this IServiceCollection services)
     {
         services.AddSingleton<IContactEventSubscriberBase, LiveCountersSubscriber>();
+        services.AddSingleton<IContactEventSubscriberBase, NotificationsSubscriber>();
         return services;
     }
 }

@@ -74,3 +74,33 @@ public class NotificationRoutingTests
         Assert.Equal(ContactEventTypes.All.Order(StringComparer.Ordinal), decided.Order(StringComparer.Ordinal));
     }
 }
+
+public class NotificationAudienceTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly MemberView[] Members =
+    [
+        new(1, OrganizationRole.Owner, T0), new(2, OrganizationRole.Viewer, T0), new(3, OrganizationRole.Member, T0),
+    ];
+
+    private static NotificationDraft Draft(string source) => new(source, NotificationTypes.Mention, "x", "t", "b");
+
+    [Fact]
+    public void Members_whose_role_holds_the_permission_receive_in_notice_order()
+    {
+        var split = NotificationAudience.Split(
+            [new OrganizationNotice(Draft("a"), Permissions.MessagesRead), new OrganizationNotice(Draft("b"), Permissions.BotsWrite)], Members);
+
+        Assert.Equal(["a", "b"], split[1].Select(d => d.Source));
+        Assert.Equal(["a"], split[2].Select(d => d.Source));
+        Assert.Equal(["a", "b"], split[3].Select(d => d.Source));
+    }
+
+    [Fact]
+    public void A_notice_naming_users_reaches_only_those_who_are_members_with_the_permission()
+    {
+        var split = NotificationAudience.Split([new OrganizationNotice(Draft("m"), Permissions.ContactsRead, [2, 99])], Members);
+        Assert.Equal([2L], split.Keys);
+    }
+}
