@@ -4,6 +4,7 @@ using ChatBoost.Api.Auth;
 using ChatBoost.Api.Bots;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
+using ChatBoost.Api.Notifications;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
@@ -95,6 +96,7 @@ public static class ApiHost
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
         services.AddWhatsAppWebhooks(webhookSettings);
+        services.AddChatBoostNotificationStreams(builder.Configuration);
 
         var app = builder.Build();
         if (forwardedHeaders is not null)
@@ -108,6 +110,7 @@ public static class ApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseNotificationWebSockets();
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();
@@ -121,6 +124,7 @@ public static class ApiHost
         api.MapWhatsAppSendEndpoints();
         ChatBoost.Api.Flows.ExecutionEndpoints.MapExecutionEndpoints(api);
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
+        api.MapNotificationEndpoints();
         app.LogRouteTableOnStart();
         return app;
     }
