@@ -155,6 +155,10 @@ public sealed class SocketSession
         finally
         {
             Close(WebSocketCloseStatus.NormalClosure, "closing");
+
+            // After our close frame, the client answers with its own, which ends the receive loop; aborting before that
+            // could reset the connection under the close frame.
+            await receiving.WaitAsync(CloseTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _abort.Cancel();
             await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _socket.Abort();
@@ -166,7 +170,7 @@ public sealed class SocketSession
         var buffer = new byte[MaxIncomingBytes];
         try
         {
-            while (_socket.State == WebSocketState.Open)
+            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 var received = await _socket.ReceiveAsync(buffer, cancellationToken);
                 if (received.MessageType == WebSocketMessageType.Close)
