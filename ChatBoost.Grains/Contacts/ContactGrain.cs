@@ -70,6 +70,7 @@ public sealed class ContactGrain(
         _sends = new ApiSends(_session, sender, GrainFactory, time, logger);
 
         var loaded = await _session.LoadAsync(cancellationToken);
+        _inbound.Prime(loaded.InboundAfterCursor);
         if (loaded.ActiveExecution is { } execution)
         {
             await RestoreAsync(execution);
@@ -91,9 +92,18 @@ public sealed class ContactGrain(
         // The durable record: one row, de-duplicated by the table's unique (bot, wamid), committed in a batch with other
         // grains' rows. Duplicate also means "already durable". Either way the consumer looks at the cursor: a record that
         // committed while the rest of an earlier call failed is consumed now.
-        var outcome = await messages.RecordInboundAsync(new InboundRecord(
-            _session.BotId, input.OrganizationId, _session.WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
-            input.Timestamp, input.ReplyId, input.ProfileName, input.FromUserId, input.Username));
+        RecordOutcome outcome;
+        try
+        {
+            outcome = await messages.RecordInboundAsync(new InboundRecord(
+                _session.BotId, input.OrganizationId, _session.WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
+                input.Timestamp, input.ReplyId, input.ProfileName, input.FromUserId, input.Username));
+        }
+        finally
+        {
+            _inbound.MayHaveMore(); // also when the record failed: it may have committed all the same
+        }
+
         _session.SawInbound(input.Timestamp ?? time.GetUtcNow());
         ConsumeSoon();
         return outcome == RecordOutcome.Duplicate ? InboundOutcome.Duplicate : InboundOutcome.Recorded;
@@ -101,6 +111,11 @@ public sealed class ContactGrain(
 
     public async Task PokeAsync()
     {
+        if (!_pokeScheduled)
+        {
+            _inbound.MayHaveMore(); // a poke from elsewhere (the sweeper): it may know of messages this activation does not
+        }
+
         _pokeScheduled = false;
         await GuardAsync("looking at the contact's work", async () =>
         {

@@ -80,7 +80,8 @@ internal sealed record LoadedContact(
     ContactRecord? Contact,
     IReadOnlyList<(string Key, StoredAttribute Attribute)> Attributes,
     ExecutionRecord? ActiveExecution,
-    DateTimeOffset? LastInboundAt);
+    DateTimeOffset? LastInboundAt,
+    IReadOnlyList<PendingInbound> InboundAfterCursor);
 
 /// <summary>An inbound message after the contact's cursor: the durable work item the consumer takes in id order.</summary>
 internal sealed record PendingInbound(

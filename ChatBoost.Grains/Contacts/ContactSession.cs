@@ -32,7 +32,7 @@ internal sealed class ContactSession(long botId, string waId, ContactStore store
 
     public async Task<LoadedContact> LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = await store.LoadAsync(BotId, WaId, cancellationToken);
+        var loaded = await store.LoadAsync(BotId, WaId, InboundConsumer.ReadAhead, cancellationToken);
         Contact = loaded.Contact;
         foreach (var (key, attribute) in loaded.Attributes)
         {

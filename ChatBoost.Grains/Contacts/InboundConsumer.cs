@@ -22,9 +22,29 @@ internal sealed class InboundConsumer(
     TimeProvider time,
     ILogger logger)
 {
-    private const int ReadAhead = 20;
+    /// <summary>How many messages after the cursor one read takes (the activation's load takes the first page).</summary>
+    public const int ReadAhead = 20;
 
     private readonly Queue<PendingInbound> _readAhead = new();
+
+    // False only when the last read found fewer than ReadAhead messages and nothing may have been recorded since: every record
+    // of this contact passes through this activation (MayHaveMore), so the table need not be asked again.
+    private bool _mayHaveMore = true;
+
+    /// <summary>Takes the first messages after the cursor, read with the activation's rows.</summary>
+    public void Prime(IReadOnlyList<PendingInbound> afterCursor)
+    {
+        _readAhead.Clear();
+        foreach (var pending in afterCursor)
+        {
+            _readAhead.Enqueue(pending);
+        }
+
+        _mayHaveMore = afterCursor.Count >= ReadAhead;
+    }
+
+    /// <summary>A message may have been recorded that the read-ahead does not hold (a record, a poke from elsewhere).</summary>
+    public void MayHaveMore() => _mayHaveMore = true;
 
     /// <summary>
     /// Consumes the next message if the engine can take it now. True when one was consumed (more may follow); false when
@@ -43,12 +63,15 @@ internal sealed class InboundConsumer(
             _readAhead.Dequeue();
         }
 
-        if (_readAhead.Count == 0)
+        if (_readAhead.Count == 0 && _mayHaveMore)
         {
-            foreach (var pending in await store.LoadInboundAfterAsync(session.BotId, session.WaId, cursor, ReadAhead, default))
+            var read = await store.LoadInboundAfterAsync(session.BotId, session.WaId, cursor, ReadAhead, default);
+            foreach (var pending in read)
             {
                 _readAhead.Enqueue(pending);
             }
+
+            _mayHaveMore = read.Count >= ReadAhead;
         }
 
         if (!_readAhead.TryPeek(out var message))
@@ -64,6 +87,7 @@ internal sealed class InboundConsumer(
         catch
         {
             _readAhead.Clear(); // the rows are the truth: read them again
+            _mayHaveMore = true;
             throw;
         }
 

@@ -17,27 +17,31 @@ public abstract record WakeChange
 }
 
 /// <summary>
-/// The wake-up rule, pure. Every active execution has a reminder, from its start: due at the wait's end while waiting,
-/// otherwise within <see cref="RunningCheck"/>; its period (one minute) repeats it until the execution ends. So a crash at
-/// any point — before the first wait included — is followed by a tick that re-activates the contact and resumes it.
+/// The wake-up rule, pure. Every active execution has a durable wake-up from its start, of one of two kinds:
+/// <list type="bullet">
+/// <item>waiting with a wake time: the <c>flow-wake</c> reminder, registered (or moved) BEFORE the commit of the wait, due at
+/// its end, repeating every <see cref="Period"/> until removed;</item>
+/// <item>running (a step in flight), or waiting for a reply without a timeout: the committed row itself — the sweeper finds
+/// executions <c>running</c> without an update for <c>ContactEvents:StaleRunningAfter</c> (and contacts with unconsumed
+/// messages) and pokes their grain, which re-enters the step. No reminder is written for them: in the common case (a flow
+/// that replies and ends) that saves two writes per conversation, and the row is a wake-up written in the very transaction
+/// of the step, so it cannot be missing.</item>
+/// </list>
 /// Ticks that come early, late or twice are harmless (the interpreter checks the time).
 /// </summary>
 public static class WakePlan
 {
-    /// <summary>How soon a running execution (a step in flight) is looked at again if nothing else wakes it.</summary>
-    public static readonly TimeSpan RunningCheck = TimeSpan.FromMinutes(1);
-
     /// <summary>The reminder's period: it keeps ticking until removed.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
     /// <param name="next">The execution's state after the step.</param>
-    /// <param name="registeredDue">The due time of the reminder this activation registered, or null if it registered none.</param>
+    /// <param name="registeredDue">The due time of the reminder this activation registered (or found), or null if none.</param>
     public static WakeChange Plan(ExecutionSnapshot next, DateTimeOffset? registeredDue, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(next);
         if (!next.IsActive)
         {
-            return new WakeChange.RemoveAfter();
+            return registeredDue is null ? new WakeChange.Keep() : new WakeChange.RemoveAfter();
         }
 
         if (next.Status is ExecutionStatus.Waiting or ExecutionStatus.WaitingForReply && next.WakeAt is { } wakeAt)
@@ -45,9 +49,8 @@ public static class WakePlan
             return registeredDue == wakeAt ? new WakeChange.Keep() : new WakeChange.RegisterBefore(wakeAt);
         }
 
-        // Running: a registered reminder ticks every Period from its due time on, which is what a step in flight needs (a
-        // check that it did not stop) — unless that due time is far ahead (the wait it was set for ended early, e.g. by a
-        // reply): then it must come sooner.
-        return registeredDue is { } due && due <= now + RunningCheck ? new WakeChange.Keep() : new WakeChange.RegisterBefore(now + RunningCheck);
+        // Running, or waiting for a reply with no timeout: the row is the wake-up (the sweeper). A reminder left from a wait
+        // that ended early ticks once, finds nothing due, and stays until the execution ends.
+        return new WakeChange.Keep();
     }
 }

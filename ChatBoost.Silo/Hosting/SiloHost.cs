@@ -131,6 +131,7 @@ public static class SiloHost
         services.AddSingleton<OrganizationProjection>();
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
         services.AddChatBoostMessageStore();
+        services.AddChatBoostStatementWriter();
         services.AddSingleton<WhatsAppNumberDirectory>();
         services.AddSingleton<ContactIdentityResolver>();
         services.AddChatBoostFlowEngine();

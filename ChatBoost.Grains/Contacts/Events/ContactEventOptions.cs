@@ -42,8 +42,13 @@ public sealed class ContactEventOptions
     /// </summary>
     public TimeSpan WatermarkSettle { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An execution <c>running</c> without an update for this long has lost the activation that ran it.</summary>
-    public TimeSpan StaleRunningAfter { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// An execution <c>running</c> without an update for this long has (probably) lost the activation that ran it: its grain
+    /// is poked. This is the durable wake-up of a step in flight (see <c>WakePlan</c>); with <see cref="SweepInterval"/> it
+    /// bounds how soon such an execution resumes after a crash (30 s + 20 s). A false alarm is harmless: a grain whose step
+    /// is in flight ignores the poke.
+    /// </summary>
+    public TimeSpan StaleRunningAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A waiting execution whose wake time passed this long ago has missed its timer and its reminder.</summary>
     public TimeSpan OverdueWakeGrace { get; set; } = TimeSpan.FromSeconds(30);

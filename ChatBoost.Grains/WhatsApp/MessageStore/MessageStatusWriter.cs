@@ -1,6 +1,6 @@
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.WhatsApp.Outbound;
-using Dapper;
+using Npgsql;
 
 namespace ChatBoost.Grains.WhatsApp.MessageStore;
 
@@ -53,7 +53,7 @@ public sealed record OutboundRecord(
 /// in-doubt row of the bot first attaches its wamid to that row (resolving it to sent).
 /// </para>
 /// </remarks>
-public sealed class MessageStatusWriter(Database database)
+public sealed class MessageStatusWriter(Database database, BatchingStatementWriter writer)
 {
     /// <summary>
     /// Applies a status webhook to the outbound message with its wamid, for the bot the webhook arrived for. Moves the
@@ -73,23 +73,20 @@ public sealed class MessageStatusWriter(Database database)
 
         var error = status.Errors.Count > 0 ? status.Errors[0] : null;
         var report = new StatusReport(status.Status, status.Timestamp ?? DateTimeOffset.UtcNow, error?.Code, error?.Title, ErrorText(error));
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (Guid.TryParseExact(status.CallbackData, "D", out var clientMessageId))
+        var callback = Guid.TryParseExact(status.CallbackData, "D", out var clientMessageId) ? clientMessageId : (Guid?)null;
+
+        // One unit of the statement writer (shared with other webhooks' reports and the contacts' commits): an in-doubt (or
+        // still sending) send of this bot named by biz_opaque_callback_data learns its wamid, then the report is applied.
+        var (resolved, outcome) = await writer.ExecuteAsync(new StatusStatement(botId, status.WaMessageId, report, callback), cancellationToken).ConfigureAwait(false);
+        if (resolved > 0)
         {
-            // An in-doubt (or still sending) send of this bot learns its wamid: it was sent after all.
-            var resolved = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                StatusSql.MarkSentSql,
-                new { ClientMessageId = clientMessageId, BotId = botId, status.WaMessageId },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (resolved > 0)
-            {
-                await StatusSql.ApplyEarlyAsync(connection, botId, status.WaMessageId, cancellationToken).ConfigureAwait(false);
-            }
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await StatusSql.ApplyEarlyAsync(connection, botId, status.WaMessageId, cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await StatusSql.ApplyAsync(connection, null, botId, status.WaMessageId, report, cancellationToken).ConfigureAwait(false);
         if (outcome == StatusApplyOutcome.UnknownMessage)
         {
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             await StatusSql.KeepEarlyAsync(connection, botId, status.WaMessageId, report, cancellationToken).ConfigureAwait(false);
             // The wamid may have been stored since the apply above: its sender's own catch-up ran before this report was kept.
             if (await StatusSql.ApplyEarlyAsync(connection, botId, status.WaMessageId, cancellationToken).ConfigureAwait(false) > 0)
@@ -125,5 +122,38 @@ public sealed class MessageStatusWriter(Database database)
         }
 
         return string.IsNullOrEmpty(error.Message) ? error.Details : $"{error.Message} ({error.Details})";
+    }
+
+    /// <summary>The callback's wamid attachment (when the report names a client id) and the report, in one transaction.</summary>
+    private sealed class StatusStatement(long botId, string waMessageId, StatusReport report, Guid? callback) : BatchedStatement<(long Resolved, StatusApplyOutcome Outcome)>
+    {
+        public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands()
+        {
+            var apply = new NpgsqlBatchCommand(StatusSql.ApplySql);
+            StatusSql.AddParameters(apply.Parameters, botId, waMessageId, report);
+            if (callback is not { } id)
+            {
+                return [apply];
+            }
+
+            var markSent = new NpgsqlBatchCommand(StatusSql.MarkSentSql)
+            {
+                Parameters = { new("ClientMessageId", id), new("BotId", botId), new("WaMessageId", waMessageId) },
+            };
+            return [markSent, apply];
+        }
+
+        public override async ValueTask<(long Resolved, StatusApplyOutcome Outcome)> ReadAsync(BatchResults results, CancellationToken cancellationToken)
+        {
+            long resolved = 0;
+            if (callback is not null)
+            {
+                resolved = await results.Reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? results.Reader.GetInt64(0) : 0;
+                await results.NextAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var outcome = await results.Reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? results.Reader.GetInt32(0) : (int)StatusApplyOutcome.UnknownMessage;
+            return (resolved, (StatusApplyOutcome)outcome);
+        }
     }
 }

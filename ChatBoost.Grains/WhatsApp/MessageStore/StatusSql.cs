@@ -18,7 +18,7 @@ internal static class StatusSql
 
     // The UPDATE moves the status forward (see MessageStatusWriter's remarks); the second CTE writes a message_status event
     // for a status that advanced, in the same statement, so the event exists exactly when the change committed.
-    private const string ApplySql = $"""
+    public const string ApplySql = $"""
         WITH updated AS (
             UPDATE messages AS m SET
                 status        = CASE WHEN {Advances} THEN @Status ELSE m.status END,
@@ -120,6 +120,19 @@ internal static class StatusSql
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return taken.Count;
+    }
+
+    /// <summary>The parameters of <see cref="ApplySql"/>.</summary>
+    public static void AddParameters(NpgsqlParameterCollection p, long botId, string waMessageId, StatusReport report)
+    {
+        p.Add(new NpgsqlParameter<long>("BotId", botId));
+        p.Add(new NpgsqlParameter<string>("WaMessageId", waMessageId));
+        p.Add(new NpgsqlParameter<string>("Status", MessageStatusWriter.StatusName(report.Status)));
+        p.Add(new NpgsqlParameter<short>("Rank", (short)report.Status));
+        p.Add(new NpgsqlParameter<DateTimeOffset>("At", report.At.ToUniversalTime()));
+        p.Add(new NpgsqlParameter("ErrorCode", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)report.ErrorCode ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("ErrorTitle", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)report.ErrorTitle ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("ErrorMessage", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)report.ErrorMessage ?? DBNull.Value });
     }
 
     private static object Parameters(long botId, string waMessageId, StatusReport report) => new

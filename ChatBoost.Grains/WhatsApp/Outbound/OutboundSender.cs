@@ -22,6 +22,7 @@ namespace ChatBoost.Grains.WhatsApp.Outbound;
 /// </remarks>
 public sealed class OutboundSender(
     Database database,
+    BatchingStatementWriter writer,
     WhatsAppCloudClient whatsApp,
     IGrainFactory grains,
     IWhatsAppSendPacer pacer,
@@ -36,7 +37,7 @@ public sealed class OutboundSender(
     /// <summary>How long before its pacing slot a send is marked <c>sending</c>.</summary>
     internal static readonly TimeSpan MarkSendingLead = TimeSpan.FromMilliseconds(250);
 
-    private readonly OutboxStore _outbox = new(database);
+    private readonly OutboxStore _outbox = new(database, writer);
 
     /// <summary>The deadline of a flow send's pacing slot: now + <see cref="OutboundOptions.FlowSlotWait"/>.</summary>
     public DateTimeOffset FlowNotAfter() => time.GetUtcNow() + options.Value.FlowSlotWait;

@@ -153,10 +153,9 @@ public class DurableInboundGrainTests(ChatBoostClusterFixture fixture)
         Assert.True(created.IsOk, created.Detail);
 
         // Two activations of one contact (membership churn, a partition) loaded the same rows.
-        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        var store = new ContactStore(new Database(dataSource));
-        var first = new ContactSession(scenario.BotId, phone, store);
-        var second = new ContactSession(scenario.BotId, phone, store);
+        await using var stores = await StoreForTests.StartAsync(fixture.Database.ConnectionString);
+        var first = new ContactSession(scenario.BotId, phone, stores.Store);
+        var second = new ContactSession(scenario.BotId, phone, stores.Store);
         await first.LoadAsync(default);
         await second.LoadAsync(default);
 
@@ -177,12 +176,92 @@ public class DurableInboundGrainTests(ChatBoostClusterFixture fixture)
     {
         var scenario = await DefaultFlowBotAsync();
         var phone = FlowScenario.NewPhone();
-        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
-        var store = new ContactStore(new Database(dataSource));
-        var first = new ContactSession(scenario.BotId, phone, store);
-        var second = new ContactSession(scenario.BotId, phone, store);
+        await using var stores = await StoreForTests.StartAsync(fixture.Database.ConnectionString);
+        var first = new ContactSession(scenario.BotId, phone, stores.Store);
+        var second = new ContactSession(scenario.BotId, phone, stores.Store);
         var now = DateTimeOffset.UtcNow;
         await first.CommitAsync(new ContactChanges(first.ContactOrNew(scenario.OrganizationId, now)));
         await Assert.ThrowsAsync<ContactFencedException>(() => second.CommitAsync(new ContactChanges(second.ContactOrNew(scenario.OrganizationId, now))));
+    }
+
+    [Fact]
+    public async Task AnExecutionRowThatMovedUnderTheContactsFence_FencesTheWholeCommit()
+    {
+        var scenario = await DefaultFlowBotAsync();
+        var phone = FlowScenario.NewPhone();
+        var messageId = await RecordOnlyAsync(scenario, phone, "wamid.fence-" + Guid.NewGuid().ToString("N"), "hello");
+        await scenario.Contact(Grains, phone).GetProfileAsync(); // consumes it: the default flow now waits for a reply
+        Assert.True(await FlowScenario.EventuallyAsync(async () => await CursorAsync(scenario, phone) == messageId, TimeSpan.FromSeconds(10)));
+
+        await using var stores = await StoreForTests.StartAsync(fixture.Database.ConnectionString);
+        var session = new ContactSession(scenario.BotId, phone, stores.Store);
+        await session.LoadAsync(default);
+        var execution = session.Execution!;
+        await using var connection = await fixture.OpenAsync();
+        await using (var tamper = new NpgsqlCommand("UPDATE flow_executions SET version = version + 1 WHERE id = @id", connection))
+        {
+            tamper.Parameters.AddWithValue("id", execution.Id);
+            await tamper.ExecuteNonQueryAsync();
+        }
+
+        // One commit of contact, attribute, execution, log line and event: with the execution row moved, none of it stays.
+        var changes = new ContactChanges(session.Contact! with { Name = "Not stored" })
+        {
+            Execution = execution with { LogCount = execution.LogCount + 1 },
+        };
+        changes.UpsertAttributes.Add(("fenced", new StoredAttribute(new ChatBoost.Grains.Contacts.Attributes.AttributeValue("string", "x"), DateTimeOffset.UtcNow, null)));
+        changes.Logs.Add(new ChatBoost.Grains.Flows.Engine.StepLog(null, null, "note", "must not be stored", DateTimeOffset.UtcNow, "info"));
+        changes.Events.Add(new ChatBoost.Grains.Contacts.Events.NewContactEvent("opted_in", scenario.BotId, scenario.OrganizationId, phone, DateTimeOffset.UtcNow));
+        await Assert.ThrowsAsync<ContactFencedException>(() => session.CommitAsync(changes));
+        Assert.True(session.Fenced);
+
+        await using var check = new NpgsqlCommand("""
+            SELECT (SELECT version FROM contacts WHERE id = @contact), (SELECT name FROM contacts WHERE id = @contact),
+                   (SELECT count(*) FROM contact_attributes WHERE contact_id = @contact AND key = 'fenced'),
+                   (SELECT count(*) FROM flow_execution_logs WHERE execution_id = @execution AND event = 'note'),
+                   (SELECT count(*) FROM contact_events WHERE contact_id = @contact AND type = 'opted_in')
+            """, connection);
+        check.Parameters.AddWithValue("contact", session.Contact!.Id);
+        check.Parameters.AddWithValue("execution", execution.Id);
+        await using var reader = await check.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(session.Contact!.Version, reader.GetInt64(0));
+        Assert.NotEqual("Not stored", reader.IsDBNull(1) ? null : reader.GetString(1));
+        Assert.Equal(0, reader.GetInt64(2));
+        Assert.Equal(0, reader.GetInt64(3));
+        Assert.Equal(0, reader.GetInt64(4));
+    }
+
+    [Fact]
+    public async Task ManyContactsCommittingAtOnce_EachKeepsItsOwnRowsAndEvents()
+    {
+        var scenario = await DefaultFlowBotAsync();
+        await using var stores = await StoreForTests.StartAsync(fixture.Database.ConnectionString);
+        var now = DateTimeOffset.UtcNow;
+        var phones = Enumerable.Range(0, 40).Select(_ => FlowScenario.NewPhone()).ToList();
+        var commits = phones.Select(phone =>
+        {
+            var session = new ContactSession(scenario.BotId, phone, stores.Store);
+            var changes = new ContactChanges(session.ContactOrNew(scenario.OrganizationId, now) with { Name = "n" + phone });
+            changes.Events.Add(ChatBoost.Grains.Contacts.Events.ContactEventFactory.ContactCreated(scenario.BotId, scenario.OrganizationId, phone, now, "n" + phone));
+            return (phone, session.CommitAsync(changes));
+        }).ToList();
+        await Task.WhenAll(commits.Select(c => c.Item2));
+
+        await using var connection = await fixture.OpenAsync();
+        foreach (var (phone, commit) in commits)
+        {
+            await using var check = new NpgsqlCommand("""
+                SELECT c.id, c.name, (SELECT array_agg(e.contact_id) FROM contact_events e WHERE e.bot_id = c.bot_id AND e.contact_wa_id = c.wa_id)
+                FROM contacts c WHERE c.bot_id = @bot AND c.wa_id = @wa
+                """, connection);
+            check.Parameters.AddWithValue("bot", scenario.BotId);
+            check.Parameters.AddWithValue("wa", phone);
+            await using var reader = await check.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal((await commit).Contact.Id, reader.GetInt64(0));
+            Assert.Equal("n" + phone, reader.GetString(1));
+            Assert.Equal([reader.GetInt64(0)], (long[])reader.GetValue(2));
+        }
     }
 }

@@ -99,7 +99,7 @@ public sealed class MessageHistoryQueryTests(MessageStoreFixture fixture)
 
         await writer.RecordInboundAsync(MessageStoreFixture.Inbound(bot + 1, "wamid.other", alice));
         await writer.StopAsync(CancellationToken.None);
-        await new ChatBoost.Grains.WhatsApp.Outbound.OutboxStore(fixture.Database).RecordQueuedAsync(
+        await new ChatBoost.Grains.WhatsApp.Outbound.OutboxStore(fixture.Database, fixture.StatementWriter).RecordQueuedAsync(
             new OutboundRecord(Guid.NewGuid(), bot, 7, alice, "text", "reply", null));
         return (bot, alice);
     }

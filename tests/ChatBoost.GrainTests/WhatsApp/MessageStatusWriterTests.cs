@@ -9,9 +9,9 @@ public sealed class MessageStatusWriterTests(MessageStoreFixture fixture)
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-    private MessageStatusWriter Writer => new(fixture.Database);
+    private MessageStatusWriter Writer => new(fixture.Database, fixture.StatementWriter);
 
-    private OutboxStore Outbox => new(fixture.Database);
+    private OutboxStore Outbox => new(fixture.Database, fixture.StatementWriter);
 
     [Fact]
     public async Task Out_of_order_and_repeated_statuses_end_at_read()

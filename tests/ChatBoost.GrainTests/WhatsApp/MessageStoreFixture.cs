@@ -13,20 +13,31 @@ public sealed class MessageStoreFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private NpgsqlDataSource? _dataSource;
+    private BatchingStatementWriter? _statementWriter;
 
     public TestDatabase TestDatabase => _database ?? throw new InvalidOperationException("Fixture not initialized.");
 
     public Database Database => new(_dataSource ?? throw new InvalidOperationException("Fixture not initialized."));
+
+    /// <summary>The statement writer the outbox and the status writer commit through (started with the fixture).</summary>
+    public BatchingStatementWriter StatementWriter => _statementWriter ?? throw new InvalidOperationException("Fixture not initialized.");
 
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync("messagestore");
         await MigrationRunner.ApplyAsync(_database.ConnectionString, NullLogger.Instance, CancellationToken.None);
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        _statementWriter = new BatchingStatementWriter(Database, NullLogger<BatchingStatementWriter>.Instance);
+        await _statementWriter.StartAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
+        if (_statementWriter is not null)
+        {
+            await _statementWriter.StopAsync(CancellationToken.None);
+        }
+
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();

@@ -13,9 +13,9 @@ namespace ChatBoost.GrainTests.WhatsApp;
 [Collection(MessageStoreCollection.Name)]
 public sealed class OutboxStoreTests(MessageStoreFixture fixture)
 {
-    private OutboxStore Outbox => new(fixture.Database);
+    private OutboxStore Outbox => new(fixture.Database, fixture.StatementWriter);
 
-    private MessageStatusWriter Statuses => new(fixture.Database);
+    private MessageStatusWriter Statuses => new(fixture.Database, fixture.StatementWriter);
 
     [Fact]
     public async Task Every_transition_the_state_machine_forbids_is_refused_by_the_sql()

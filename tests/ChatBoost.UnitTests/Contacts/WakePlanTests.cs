@@ -13,10 +13,11 @@ public class WakePlanTests
             status == ExecutionStatus.Running ? PendingEffectKind.Send : null, null, status is ExecutionStatus.Completed or ExecutionStatus.Failed or ExecutionStatus.Cancelled ? Now : null);
 
     [Fact]
-    public void ANewRunningExecutionGetsItsReminderBeforeItsFirstCommit()
+    public void ARunningExecutionIsWokenByItsRow_NotByAReminder()
     {
-        var plan = WakePlan.Plan(Snapshot(ExecutionStatus.Running), registeredDue: null, Now);
-        Assert.Equal(new WakeChange.RegisterBefore(Now + WakePlan.RunningCheck), plan);
+        // The sweeper finds a running execution without an update: no reminder is written for a step in flight.
+        Assert.Equal(new WakeChange.Keep(), WakePlan.Plan(Snapshot(ExecutionStatus.Running), registeredDue: null, Now));
+        Assert.Equal(new WakeChange.Keep(), WakePlan.Plan(Snapshot(ExecutionStatus.WaitingForReply), registeredDue: null, Now));
     }
 
     [Fact]
@@ -29,26 +30,18 @@ public class WakePlanTests
     }
 
     [Fact]
-    public void RunningAfterAWaitKeepsAReminderThatTicksSoon()
+    public void RunningAfterAWaitKeepsItsReminderUntilTheEnd()
     {
-        // The wait's reminder is due now or passed: its period ticks every minute from there on.
-        Assert.Equal(new WakeChange.Keep(), WakePlan.Plan(Snapshot(ExecutionStatus.Running), Now.AddSeconds(-5), Now));
-    }
-
-    [Fact]
-    public void RunningAfterAWaitThatEndedEarlyBringsTheReminderForward()
-    {
-        // A reply ended a one-day wait: a reminder due tomorrow would leave a crash in the next step unnoticed for a day.
-        Assert.Equal(new WakeChange.RegisterBefore(Now + WakePlan.RunningCheck), WakePlan.Plan(Snapshot(ExecutionStatus.Running), Now.AddDays(1), Now));
+        Assert.Equal(new WakeChange.Keep(), WakePlan.Plan(Snapshot(ExecutionStatus.Running), Now.AddDays(1), Now));
     }
 
     [Theory]
     [InlineData(ExecutionStatus.Completed)]
     [InlineData(ExecutionStatus.Failed)]
     [InlineData(ExecutionStatus.Cancelled)]
-    public void AnEndedExecutionRemovesItsReminderAfterTheCommit(ExecutionStatus ended)
+    public void AnEndedExecutionRemovesItsReminderAfterTheCommit_AndWritesNothingWhenItHadNone(ExecutionStatus ended)
     {
         Assert.Equal(new WakeChange.RemoveAfter(), WakePlan.Plan(Snapshot(ended), Now, Now));
-        Assert.Equal(new WakeChange.RemoveAfter(), WakePlan.Plan(Snapshot(ended), null, Now));
+        Assert.Equal(new WakeChange.Keep(), WakePlan.Plan(Snapshot(ended), null, Now));
     }
 }
