@@ -75,12 +75,17 @@ public sealed class NotificationRecoveryTests(NotificationSystemFixture fixture)
         return ids;
     }
 
+    /// <summary>
+    /// Reads until <paramref name="last"/>, with the patience of the crash tests: after a kill the open socket's stream
+    /// renews only once the client reaches the new silo's gateway and its renewal call (bounded by the grain-call timeout)
+    /// comes back.
+    /// </summary>
     private static async Task<List<long>> IdsUntilAsync(NotificationSocket socket, long last)
     {
         List<long> ids = [];
         while (ids.Count == 0 || ids[^1] < last)
         {
-            ids.Add((await socket.NextNotificationAsync())["id"]!.GetValue<long>());
+            ids.Add((await socket.NextNotificationAsync(TimeSpan.FromMinutes(2)))["id"]!.GetValue<long>());
         }
 
         return ids;

@@ -57,9 +57,9 @@ public sealed class NotificationSocket : IAsyncDisposable
     }
 
     /// <summary>The next frame (fails the test when none comes within the patience, or the socket closed).</summary>
-    public async Task<JsonNode> NextAsync()
+    public async Task<JsonNode> NextAsync(TimeSpan? patience = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(patience ?? Patience);
         try
         {
             return await _frames.Reader.ReadAsync(timeout.Token);
@@ -71,11 +71,11 @@ public sealed class NotificationSocket : IAsyncDisposable
     }
 
     /// <summary>The next frame that is a notification (not a coalesced update, not a pong).</summary>
-    public async Task<JsonNode> NextNotificationAsync()
+    public async Task<JsonNode> NextNotificationAsync(TimeSpan? patience = null)
     {
         while (true)
         {
-            var frame = await NextAsync();
+            var frame = await NextAsync(patience);
             if (frame["type"]!.GetValue<string>() == "notification")
             {
                 return frame["notification"]!;
