@@ -13,6 +13,7 @@ WORKDIR /src
 # Restore first, from the project files only, so the NuGet layer is cached.
 # (Add the .csproj of any new project the silo or the API references here.)
 COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY ChatBoost.Common/ChatBoost.Common.csproj ChatBoost.Common/
 COPY ChatBoost.Grains.Interfaces/ChatBoost.Grains.Interfaces.csproj ChatBoost.Grains.Interfaces/
 COPY ChatBoost.Grains/ChatBoost.Grains.csproj ChatBoost.Grains/
 COPY ChatBoost.Silo/ChatBoost.Silo.csproj ChatBoost.Silo/

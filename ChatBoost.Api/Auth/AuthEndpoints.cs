@@ -12,11 +12,12 @@ public static class AuthEndpoints
 
     public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/auth").WithTags("Authentication");
+        var group = app.MapGroup("/auth").WithModuleTag("Authentication", "Registration, e-mail verification, access tokens (POST /auth/token, then 'Authorization: Bearer <access_token>') and the signed-in user.");
 
         group.MapPost("/register", RegisterAsync)
             .AllowAnonymous()
             .RequireRateLimiting(AuthRateLimits.Registration)
+            .WithName("Auth_Register")
             .WithSummary("Register a new user")
             .WithDescription("Creates the user and a personal organization owned by them, and mails a verification token to the address. The answer is the same whether or not the address already has an account (the mail says which); sign in with POST /auth/token. E-mail addresses are unique, case-insensitively. Limited per client and overall (429 with Retry-After); 503 with Retry-After when too many registrations are waiting.")
             .Produces<RegistrationAcceptedResponse>(StatusCodes.Status202Accepted)
@@ -27,6 +28,7 @@ public static class AuthEndpoints
         group.MapPost("/verify-email", VerifyEmailAsync)
             .AllowAnonymous()
             .RequireRateLimiting(AuthRateLimits.Login)
+            .WithName("Auth_VerifyEmail")
             .WithSummary("Verify an e-mail address")
             .WithDescription("Uses the token mailed at registration (once, before it expires). Platform administration and accepting invitations need a verified address. Unknown, used or expired token: 404.")
             .Produces<EmailVerifiedResponse>()
@@ -36,6 +38,7 @@ public static class AuthEndpoints
         group.MapPost("/token", TokenAsync)
             .AllowAnonymous()
             .RequireRateLimiting(AuthRateLimits.Login)
+            .WithName("Auth_Token")
             .WithSummary("Log in and get an access token")
             .WithDescription("Accepts the OAuth2 password form (username, password as application/x-www-form-urlencoded) or the same fields as JSON. The username is the e-mail address. A wrong password, an unknown address and a deactivated account get the same 401. Failed attempts are limited per (account, client), per account and per client (429 with Retry-After).")
             .Accepts<TokenRequest>("application/json", "application/x-www-form-urlencoded")
@@ -47,10 +50,14 @@ public static class AuthEndpoints
 
         group.MapGet("/me", (HttpContext context) => TypedResults.Ok(UserResponse.From(CurrentUser.Get(context))))
             .RequireAuthorization()
+            .WithName("Auth_GetMe")
+            .Produces<UserResponse>()
             .WithSummary("Get the current user");
 
         group.MapGet("/users", ListUsersAsync)
             .RequireAuthorization()
+            .WithName("Auth_ListUsers")
+            .WithPaging()
             .WithSummary("List users")
             .WithDescription("Users who share an organization with the caller (platform administrators see everyone), ordered by id, paged with limit (1–200, default 50) and offset. The total is in the X-Total-Count header.")
             .Produces<UserResponse[]>()
@@ -83,7 +90,7 @@ public static class AuthEndpoints
 
         var token = VerificationTokens.New();
         var expiresAt = time.GetUtcNow().AddHours(options.Value.EmailVerificationExpireHours);
-        var result = await cluster.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(new RegisterUserCommand(
+        var result = await cluster.GetGrain<IUserRegistryGrain>(0).RegisterAsync(new RegisterUserCommand(
             email, string.IsNullOrWhiteSpace(request.FullName) ? null : request.FullName.Trim(), hash, VerificationTokens.Hash(token), expiresAt));
         if (result.User is not null)
         {
@@ -99,7 +106,7 @@ public static class AuthEndpoints
     {
         var token = body.Value.Token!;
         var user = VerificationTokens.LooksLikeToken(token)
-            ? await cluster.GetGrain<IUserDirectoryGrain>(0).VerifyEmailAsync(VerificationTokens.Hash(token))
+            ? await cluster.GetGrain<IUserRegistryGrain>(0).VerifyEmailAsync(VerificationTokens.Hash(token))
             : null;
         return user is null
             ? TypedResults.Problem("Unknown, used or expired verification token.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
@@ -127,7 +134,7 @@ public static class AuthEndpoints
             return Problems.TooManyRequests(wait, context);
         }
 
-        var login = await cluster.GetGrain<IUserDirectoryGrain>(0).FindLoginAsync(email);
+        var login = await cluster.GetGrain<IUserRegistryGrain>(0).FindLoginAsync(email);
         bool matches;
         try
         {
@@ -178,7 +185,7 @@ public static class AuthEndpoints
         }
 
         var caller = CurrentUser.Get(context);
-        var directory = cluster.GetGrain<IUserDirectoryGrain>(0);
+        var directory = cluster.GetGrain<IUserRegistryGrain>(0);
         var page = Organizations.PlatformAdmins.IsAdmin(options.Value, caller)
             ? await directory.ListAllAsync(paging.Limit, paging.Offset)
             : await directory.ListVisibleToAsync(caller.Id, paging.Limit, paging.Offset);

@@ -28,7 +28,7 @@ public static class BotAccess
     public static async ValueTask<long?> OfRouteNode(HttpContext http)
     {
         if (OrganizationPermissionExtensions.RouteId(http, "node_id") is not { } nodeId
-            || await Cluster(http).GetGrain<IFlowDirectoryGrain>(0).FindFlowOfNodeAsync(nodeId) is not { } flowId)
+            || await Cluster(http).GetGrain<IFlowRegistryGrain>(0).FindFlowOfNodeAsync(nodeId) is not { } flowId)
         {
             return null;
         }
@@ -39,7 +39,7 @@ public static class BotAccess
 
     public static async ValueTask<long?> OfRouteTemplate(HttpContext http) =>
         OrganizationPermissionExtensions.RouteId(http, "template_id") is { } id
-            ? await Cluster(http).GetGrain<IFlowDirectoryGrain>(0).GetTemplateOrganizationAsync(id)
+            ? await Cluster(http).GetGrain<IFlowRegistryGrain>(0).GetTemplateOrganizationAsync(id)
             : null;
 
     public static async ValueTask<long?> OfBot(HttpContext http, long? botId) =>

@@ -1,9 +1,11 @@
 using ChatBoost.Api.Auth;
+using ChatBoost.Api.Flows;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
+using Microsoft.AspNetCore.Mvc;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Bots;
@@ -13,14 +15,19 @@ public static class BotEndpoints
 {
     public const string Tag = "Bot Builder";
 
+    public const string TagDescription = "Bots, their flows (draft, validate, publish, versions), nodes and flow templates. Node types and validation codes: docs/flows.md.";
+
     public static RouteGroupBuilder MapBotEndpoints(this IEndpointRouteBuilder app)
     {
-        var bots = app.MapGroup("/bots").WithTags(Tag);
+        var bots = app.MapGroup("/bots").WithModuleTag(Tag, TagDescription);
 
         bots.MapPost("/", async (Body<CreateBotRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotDirectoryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
+                (await cluster.GetGrain<IBotRegistryGrain>(0).CreateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id, OrganizationAccess.Get(http).OrganizationId)))
                     .ToHttp(b => TypedResults.Created($"/bots/{b.Id}", BotResponse.From(b))))
             .RequireOrganizationPermissionFromBody<CreateBotRequest>(BotsWrite, (http, b) => ValueTask.FromResult<long?>(BotAccess.OrPersonal(http, b.OrganizationId)))
+            .WithName("Bots_Create")
+            .Produces<BotResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Create a bot")
             .WithDescription(
                 "organization_id is optional: without it the bot belongs to the caller's personal organization. WhatsApp secrets " +
@@ -40,23 +47,31 @@ public static class BotEndpoints
                 }
 
                 var organizationId = BotAccess.QueryId(http, "organization_id", out _);
-                var list = await cluster.GetGrain<IBotDirectoryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
+                var list = await cluster.GetGrain<IBotRegistryGrain>(0).ListAsync(CurrentUser.Get(http).Id, organizationId, paging.Limit, paging.Offset);
                 return TypedResults.Ok(list.Select(BotResponse.From).ToArray());
             })
             .RequireListPermission(BotsRead)
+            .WithName("Bots_List")
+            .Produces<BotResponse[]>()
+            .WithPaging()
             .WithSummary("List bots (paged with limit/offset)")
             .WithDescription("The live bots of every organization the caller belongs to, by id; organization_id filters to one of them.");
 
         var bot = bots.MapGroup("/{bot_id:long}");
-        bot.MapGet("", async (HttpContext http, IClusterClient cluster) =>
-                await cluster.GetGrain<IBotGrain>(RouteBot(http)).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
+        bot.MapGet("", async ([FromRoute(Name = "bot_id")] long botId, IClusterClient cluster) =>
+                await cluster.GetGrain<IBotGrain>(botId).GetAsync() is { } b ? TypedResults.Ok(BotResponse.From(b)) : NotFound())
             .RequireOrganizationPermission(BotsRead, BotAccess.OfRouteBot)
+            .WithName("Bots_Get")
+            .Produces<BotResponse>()
             .WithSummary("Get a bot");
 
-        bot.MapPut("", async (Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
+        bot.MapPut("", async ([FromRoute(Name = "bot_id")] long botId, Body<UpdateBotRequest> body, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(botId).UpdateAsync(body.Value.ToCommand(CurrentUser.Get(http).Id)))
                     .ToHttp(b => TypedResults.Ok(BotResponse.From(b))))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithName("Bots_Update")
+            .Produces<BotResponse>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Update a bot (partial)")
             .WithDescription(
                 "Absent fields are unchanged. For description, whatsapp_phone_number_id, whatsapp_business_account_id and the three " +
@@ -66,9 +81,11 @@ public static class BotEndpoints
                 "published version): it must be a live flow of this bot with a published version (422 otherwise), and null clears it. " +
                 "If that flow is deleted later, the bot still shows its id but it no longer starts anything.");
 
-        bot.MapDelete("", async (HttpContext http, IClusterClient cluster) =>
-                (await cluster.GetGrain<IBotGrain>(RouteBot(http)).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
+        bot.MapDelete("", async ([FromRoute(Name = "bot_id")] long botId, HttpContext http, IClusterClient cluster) =>
+                (await cluster.GetGrain<IBotGrain>(botId).DeleteAsync(CurrentUser.Get(http).Id)).ToHttp(_ => TypedResults.NoContent()))
             .RequireOrganizationPermission(BotsWrite, BotAccess.OfRouteBot)
+            .WithName("Bots_Delete")
+            .Produces(StatusCodes.Status204NoContent)
             .WithSummary("Delete a bot and its flows")
             .WithDescription(
                 "Soft delete: the bot and its flows answer 404 from now on and no new executions start on them; executions already " +
@@ -77,8 +94,6 @@ public static class BotEndpoints
 
         return bots;
     }
-
-    internal static long RouteBot(HttpContext http) => OrganizationPermissionExtensions.RouteId(http, "bot_id")!.Value;
 
     internal static IResult NotFound(string detail = "Not found.") =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");

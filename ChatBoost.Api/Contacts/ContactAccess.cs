@@ -23,7 +23,7 @@ public static class ContactAccess
     public static async ValueTask<long?> OfRouteContact(HttpContext http)
     {
         if (OrganizationPermissionExtensions.RouteId(http, "contact_id") is not { } id
-            || await Cluster(http).GetGrain<IContactDirectoryGrain>(0).FindAsync(id) is not { } address)
+            || await Cluster(http).GetGrain<IContactQueryGrain>(0).FindAsync(id) is not { } address)
         {
             return null;
         }
@@ -84,7 +84,7 @@ public static class ContactAccess
             return new ListScope([OrganizationAccess.Get(http).OrganizationId], botId, flowId);
         }
 
-        var mine = await Cluster(http).GetGrain<IOrganizationDirectoryGrain>(0).ListForUserAsync(CurrentUser.Get(http).Id);
+        var mine = await Cluster(http).GetGrain<IOrganizationRegistryGrain>(0).ListForUserAsync(CurrentUser.Get(http).Id);
         long[] organizations = [.. mine.Where(o => Permissions.Has(o.Role, permission)).Select(o => o.Id).Distinct()];
         return new ListScope(organizations, botId, flowId);
     }

@@ -17,7 +17,7 @@ public static class ContactCap
     public static async Task<IResult?> RefusalAsync(IClusterClient cluster, IConfiguration configuration, long organizationId, long botId)
     {
         var cap = configuration.GetValue(Key, Default);
-        var page = await cluster.GetGrain<IContactDirectoryGrain>(0).ListAsync([organizationId], botId, 1, 0);
+        var page = await cluster.GetGrain<IContactQueryGrain>(0).ListAsync([organizationId], botId, 1, 0);
         return page.Total < cap
             ? null
             : Problems.Conflict($"This bot has {page.Total} contacts, the most allowed (LIMITS_CONTACTS_PER_BOT = {cap}).");

@@ -4,6 +4,8 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Contacts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Contacts;
@@ -30,8 +32,8 @@ public static class ContactEndpoints
 
     public static void MapContactEndpoints(this IEndpointRouteBuilder app)
     {
-        MapFlowContacts(app.MapGroup("/flows/contacts").WithTags(ExecutionEndpoints.Tag));
-        MapAttributes(app.MapGroup("/contacts").WithTags(Tag));
+        MapFlowContacts(app.MapGroup("/flows/contacts").WithModuleTag(ExecutionEndpoints.Tag, ExecutionEndpoints.TagDescription));
+        MapAttributes(app.MapGroup("/contacts").WithModuleTag(Tag, "A contact's profile and typed attributes (string, number, boolean, json), and the search by attribute."));
     }
 
     private static void MapFlowContacts(RouteGroupBuilder contacts)
@@ -44,6 +46,7 @@ public static class ContactEndpoints
                         .WithListAttributeField()
                         .ToHttp(c => TypedResults.Created($"/contacts/{c.Id}", ContactResponse.From(c, withAttributes: true))))
             .RequireOrganizationPermissionFromBody<CreateContactRequest>(ContactsWrite, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Contacts_Create")
             .WithSummary("Create a contact")
             .WithDescription(
                 "A contact of bot_id with phone (5 to 20 digits, optional leading +), an optional name (at most 256 characters), " +
@@ -61,11 +64,13 @@ public static class ContactEndpoints
                 }
 
                 var scope = await ContactAccess.ScopeAsync(http, ContactsRead);
-                var page = await cluster.GetGrain<IContactDirectoryGrain>(0).ListAsync(scope.OrganizationIds, scope.BotId, paging.Limit, paging.Offset);
+                var page = await cluster.GetGrain<IContactQueryGrain>(0).ListAsync(scope.OrganizationIds, scope.BotId, paging.Limit, paging.Offset);
                 ContactAccess.SetTotal(http, page.Total);
                 return TypedResults.Ok(page.Items.Select(c => ContactResponse.From(c)).ToArray());
             })
             .RequireScopedPermission(ContactsRead)
+            .WithName("Contacts_List")
+            .WithPaging()
             .WithSummary("List contacts")
             .WithDescription(ListDescription + " Attributes are not included (GET /contacts/{contact_id}).")
             .Produces<ContactResponse[]>()
@@ -82,13 +87,17 @@ public static class ContactEndpoints
                 }
 
                 var scope = await ContactAccess.ScopeAsync(http, ContactsRead);
-                var page = await cluster.GetGrain<IContactDirectoryGrain>(0).SearchByAttributeAsync(
+                var page = await cluster.GetGrain<IContactQueryGrain>(0).SearchByAttributeAsync(
                     scope.OrganizationIds, scope.BotId, http.Request.Query["key"].ToString(), http.Request.Query["value"].ToString(), paging.Limit, paging.Offset);
                 ContactAccess.SetTotal(http, page.Total);
                 return TypedResults.Ok(page.Items.Select(c => ContactResponse.From(c)).ToArray());
             })
             .ValidateFirst(ValidateSearch)
             .RequireScopedPermission(ContactsRead)
+            .WithName("Contacts_SearchByAttribute")
+            .WithPaging()
+            .WithQueryParameter("key", JsonSchemaType.String, "The attribute key.", required: true)
+            .WithQueryParameter("value", JsonSchemaType.String, "The value to compare with, by the attribute's type.", required: true)
             .WithSummary("Search contacts by attribute")
             .WithDescription(
                 "Contacts whose attribute key equals value, compared by the attribute's own type: a number attribute matches a " +
@@ -98,7 +107,7 @@ public static class ContactEndpoints
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         var contact = contacts.MapGroup("/{contact_id:long}");
-        contact.MapGet("", async (HttpContext http, IClusterClient cluster) =>
+        contact.MapGet("", async ([FromRoute(Name = "contact_id")] long contactId, HttpContext http, IClusterClient cluster) =>
             {
                 var raw = http.Request.Query["include_attributes"].ToString();
                 bool include;
@@ -116,36 +125,42 @@ public static class ContactEndpoints
                     : BotEndpoints.NotFound("Contact not found.");
             })
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_Get")
+            .WithQueryParameter("include_attributes", JsonSchemaType.Boolean, "false leaves the attributes out (default true).")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Get a contact with its attributes")
             .WithDescription("include_attributes (default true): false leaves the attributes field out.")
             .Produces<ContactResponse>();
 
-        contact.MapPatch("", async (Body<UpdateContactRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPatch("", async ([FromRoute(Name = "contact_id")] long contactId, Body<UpdateContactRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).UpdateAsync(body.Value.ToCommand()))
                     .ToHttp(c => TypedResults.Ok(ContactResponse.From(c))))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_Update")
             .WithSummary("Change a contact's name or opt-in")
             .WithDescription("Send at least one of name (at most 256 characters) and opted_in.")
             .Produces<ContactResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapPost("/attributes", async (Body<SetAttributeRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPost("/attributes", async ([FromRoute(Name = "contact_id")] long contactId, Body<SetAttributeRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).SetAttributesAsync([body.Value.ToCommand()]))
                     .WithSingleAttributeField()
                     .ToHttp(list => (list.FirstOrDefault(a => string.Equals(a.Key, body.Value.Key, StringComparison.Ordinal)) ?? list.FirstOrDefault()) is { } a
                         ? TypedResults.Ok(ContactAttributeResponse.From(a))
                         : BotEndpoints.NotFound("Attribute not found.")))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_SetAttribute")
             .WithSummary("Set one contact attribute (create or replace)")
             .WithDescription(AttributeRules)
             .Produces<ContactAttributeResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapPost("/attributes/bulk", async (Body<BulkSetAttributesRequest> body, HttpContext http, IClusterClient cluster) =>
+        contact.MapPost("/attributes/bulk", async ([FromRoute(Name = "contact_id")] long contactId, Body<BulkSetAttributesRequest> body, HttpContext http, IClusterClient cluster) =>
                 (await ContactAccess.ContactGrain(http, cluster).SetAttributesAsync(body.Value.ToCommands()))
                     .WithListAttributeField()
                     .ToHttp(list => TypedResults.Ok(ContactAttributeResponse.From(list))))
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_SetAttributes")
             .WithSummary("Set several contact attributes at once, all or nothing")
             .WithDescription(
                 "Body {attributes: [...]}: 1 to 100 attributes with distinct keys. Every value must convert to its type, or none " +
@@ -153,41 +168,43 @@ public static class ContactEndpoints
             .Produces<ContactAttributeResponse[]>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
-        contact.MapGet("/attributes", async (HttpContext http, IClusterClient cluster) =>
+        contact.MapGet("/attributes", async ([FromRoute(Name = "contact_id")] long contactId, HttpContext http, IClusterClient cluster) =>
                 await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
                     ? TypedResults.Ok(ContactAttributeResponse.From(list))
                     : BotEndpoints.NotFound("Contact not found."))
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_ListAttributes")
             .WithSummary("Get all of a contact's attributes")
             .Produces<ContactAttributeResponse[]>();
 
-        contact.MapGet("/attributes/{key}", async (HttpContext http, IClusterClient cluster) =>
-            {
-                var key = RouteKey(http);
-                return await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
-                    && list.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal)) is { } attribute
-                        ? TypedResults.Ok(ContactAttributeResponse.From(attribute))
-                        : BotEndpoints.NotFound("Attribute not found.");
-            })
+        contact.MapGet("/attributes/{key}", async ([FromRoute(Name = "contact_id")] long contactId, string key, HttpContext http, IClusterClient cluster) =>
+                await ContactAccess.ContactGrain(http, cluster).GetAttributesAsync() is { } list
+                && list.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal)) is { } attribute
+                    ? TypedResults.Ok(ContactAttributeResponse.From(attribute))
+                    : BotEndpoints.NotFound("Attribute not found."))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsRead, ContactAccess.OfRouteContact)
+            .WithName("Contacts_GetAttribute")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Get one contact attribute")
             .WithDescription("404 when the contact has no attribute with this key.")
             .Produces<ContactAttributeResponse>();
 
-        contact.MapDelete("/attributes/{key}", async (HttpContext http, IClusterClient cluster) =>
-                (await ContactAccess.ContactGrain(http, cluster).DeleteAttributeAsync(RouteKey(http))).ToHttp(_ => TypedResults.NoContent()))
+        contact.MapDelete("/attributes/{key}", async ([FromRoute(Name = "contact_id")] long contactId, string key, HttpContext http, IClusterClient cluster) =>
+                (await ContactAccess.ContactGrain(http, cluster).DeleteAttributeAsync(key)).ToHttp(_ => TypedResults.NoContent()))
             .ValidateFirst(ValidateRouteKey)
             .RequireOrganizationPermission(ContactsWrite, ContactAccess.OfRouteContact)
+            .WithName("Contacts_DeleteAttribute")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Delete a contact attribute")
             .WithDescription("204; 404 when the contact has no attribute with this key.");
     }
 
-    private static string RouteKey(HttpContext http) => http.Request.RouteValues["key"] as string ?? "";
-
+    /// <summary>Runs before the permission check (a filter), so it reads the route value itself.</summary>
     private static void ValidateRouteKey(HttpContext http, ValidationErrors errors)
     {
-        if (!ContactValidation.IsKey(RouteKey(http)))
+        if (!ContactValidation.IsKey(http.Request.RouteValues["key"] as string ?? ""))
         {
             errors.Add("key", $"Must be 1 to {ContactValidation.MaxKeyLength} letters, digits, '_', '.' or '-'.");
         }

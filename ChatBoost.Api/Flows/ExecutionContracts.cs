@@ -272,8 +272,11 @@ public sealed class OptionalBody<T> : IBoundBody, IEndpointParameterMetadataProv
         return new OptionalBody<T>(value, problem);
     }
 
-    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
         builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T), isOptional: true));
+        builder.Metadata.Add(JsonBodyMetadata.Instance);
+    }
 
     private static bool IsEmpty(HttpContext context) =>
         context.Request.ContentLength == 0

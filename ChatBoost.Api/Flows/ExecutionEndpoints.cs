@@ -6,6 +6,8 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.Flows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.Flows;
@@ -19,6 +21,8 @@ public static class ExecutionEndpoints
 {
     public const string Tag = "Flow Engine";
 
+    public const string TagDescription = "Starting and following flow executions (status, logs, input, resume, cancel), their statistics, and the contacts flows run for.";
+
     private const string ListDescription =
         "Paged with limit (1–200, default 50) and offset; the total is in the X-Total-Count header. Without filters the list " +
         "spans every organization the caller belongs to; organization_id narrows it to one, bot_id to one bot (404 when " +
@@ -26,10 +30,11 @@ public static class ExecutionEndpoints
 
     public static RouteGroupBuilder MapExecutionEndpoints(this IEndpointRouteBuilder app)
     {
-        var flows = app.MapGroup("/flows").WithTags(Tag);
+        var flows = app.MapGroup("/flows").WithModuleTag(Tag, TagDescription);
 
         flows.MapPost("/execute", ExecuteAsync)
             .RequireOrganizationPermissionFromBody<ExecuteFlowRequest>(FlowsExecute, (http, b) => BotAccess.OfBot(http, b.BotId))
+            .WithName("Flows_Execute")
             .WithSummary("Start a flow execution for a contact")
             .WithDescription(
                 "Starts the latest published version of flow_id (a flow of bot_id) for the contact contact_phone (5 to 20 digits, " +
@@ -51,6 +56,8 @@ public static class ExecutionEndpoints
                 }
             })
             .RequireScopedPermission(FlowsRead)
+            .WithName("Flows_ListExecutionsByPhone")
+            .WithPaging()
             .WithSummary("List a contact's executions, newest first")
             .WithDescription("The executions of contacts with this phone number. " + ListDescription)
             .Produces<ExecutionResponse[]>()
@@ -58,6 +65,7 @@ public static class ExecutionEndpoints
 
         flows.MapGet("/statistics", StatisticsAsync)
             .RequireScopedPermission(FlowsRead, flowFilter: true)
+            .WithName("Flows_GetStatistics")
             .WithSummary("Execution statistics")
             .WithDescription(
                 "Counts by status, the completion rate (completed over ended executions) and the average duration of ended " +
@@ -66,18 +74,20 @@ public static class ExecutionEndpoints
             .Produces<ExecutionStatisticsResponse>();
 
         var execution = flows.MapGroup("/executions/{execution_id:long}");
-        execution.MapGet("", async (HttpContext http, IClusterClient cluster) =>
-                await cluster.GetGrain<IExecutionQueryGrain>(0).GetAsync(ContactAccess.Execution(http).ExecutionId) is { } e
+        execution.MapGet("", async ([FromRoute(Name = "execution_id")] long executionId, IClusterClient cluster) =>
+                await cluster.GetGrain<IExecutionQueryGrain>(0).GetAsync(executionId) is { } e
                     ? TypedResults.Ok(ExecutionResponse.From(e))
                     : BotEndpoints.NotFound("Execution not found."))
             .RequireOrganizationPermission(FlowsRead, ContactAccess.OfRouteExecution)
+            .WithName("Flows_GetExecution")
             .WithSummary("Get an execution")
             .Produces<ExecutionResponse>();
 
-        execution.MapPost("/resume", async (HttpContext http, IClusterClient cluster) =>
-                (await ContactAccess.ExecutionContactGrain(http, cluster).ResumeExecutionAsync(ContactAccess.Execution(http).ExecutionId))
+        execution.MapPost("/resume", async ([FromRoute(Name = "execution_id")] long executionId, HttpContext http, IClusterClient cluster) =>
+                (await ContactAccess.ExecutionContactGrain(http, cluster).ResumeExecutionAsync(executionId))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e))))
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_ResumeExecution")
             .WithSummary("Resume an execution now")
             .WithDescription(
                 "Ends a wait early and continues with the next node, or retries the failed step of a failed execution. 409 when " +
@@ -85,32 +95,33 @@ public static class ExecutionEndpoints
             .Produces<ExecutionResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        execution.MapPost("/cancel", async (OptionalBody<CancelExecutionRequest> body, HttpContext http, IClusterClient cluster) =>
+        execution.MapPost("/cancel", async ([FromRoute(Name = "execution_id")] long executionId, OptionalBody<CancelExecutionRequest> body, HttpContext http, IClusterClient cluster) =>
             {
                 var reason = string.IsNullOrWhiteSpace(body.Value?.Reason)
                     ? $"Cancelled through the API by user {CurrentUser.Get(http).Id.ToString(CultureInfo.InvariantCulture)}."
                     : body.Value.Reason.Trim();
-                return (await ContactAccess.ExecutionContactGrain(http, cluster).CancelExecutionAsync(ContactAccess.Execution(http).ExecutionId, reason))
+                return (await ContactAccess.ExecutionContactGrain(http, cluster).CancelExecutionAsync(executionId, reason))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_CancelExecution")
             .WithSummary("Cancel an execution")
             .WithDescription("The body is optional: {reason} (at most 500 characters). 409 when the execution has already ended.")
             .Produces<ExecutionResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        execution.MapPost("/input", async (Body<ExecutionInputRequest> body, HttpContext http, IClusterClient cluster) =>
+        execution.MapPost("/input", async ([FromRoute(Name = "execution_id")] long executionId, Body<ExecutionInputRequest> body, HttpContext http, IClusterClient cluster) =>
             {
-                var id = ContactAccess.Execution(http).ExecutionId;
-                if (body.Value.ExecutionId is { } named && named != id)
+                if (body.Value.ExecutionId is { } named && named != executionId)
                 {
                     return Problems.Validation("execution_id", "Must equal the execution id in the path (or be left out).");
                 }
 
-                return (await ContactAccess.ExecutionContactGrain(http, cluster).SubmitInputAsync(id, body.Value.Message!))
+                return (await ContactAccess.ExecutionContactGrain(http, cluster).SubmitInputAsync(executionId, body.Value.Message!))
                     .ToHttp(e => TypedResults.Ok(ExecutionResponse.From(e)));
             })
             .RequireOrganizationPermission(FlowsExecute, ContactAccess.OfRouteExecution)
+            .WithName("Flows_SubmitInput")
             .WithSummary("Deliver the contact's input to a waiting execution")
             .WithDescription(
                 "As if the contact replied: message (1 to 4096 characters) is stored where the waiting node says and the flow " +
@@ -121,6 +132,9 @@ public static class ExecutionEndpoints
 
         execution.MapGet("/logs", LogsAsync)
             .RequireOrganizationPermission(FlowsRead, ContactAccess.OfRouteExecution)
+            .WithName("Flows_GetExecutionLogs")
+            .WithQueryParameter("after", JsonSchemaType.Integer, "Only lines after this seq (default 0).", format: "int32")
+            .WithQueryParameter("limit", JsonSchemaType.Integer, $"Lines per page, 1 to {Paging.MaxLimit} (default {Paging.DefaultLimit}).", format: "int32")
             .WithSummary("An execution's step log, in order")
             .WithDescription(
                 "Lines after seq 'after' (default 0), at most limit (1–200, default 50). Pass next_after as after for the next " +
@@ -147,16 +161,15 @@ public static class ExecutionEndpoints
         return result.ToHttp(e => TypedResults.Created($"/flows/executions/{e.Id}", ExecutionResponse.From(e)));
     }
 
-    private static async Task<IResult> ListByPhoneAsync(HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> ListByPhoneAsync(string phone, HttpContext http, IClusterClient cluster)
     {
         if (!Paging.TryParse(http.Request, out var paging, out var problem))
         {
             return problem!;
         }
 
-        var phone = ContactValidation.Digits((string)http.Request.RouteValues["phone"]!);
         var scope = await ContactAccess.ScopeAsync(http, FlowsRead);
-        var page = await cluster.GetGrain<IExecutionQueryGrain>(0).ListByPhoneAsync(scope.OrganizationIds, phone, scope.BotId, paging.Limit, paging.Offset);
+        var page = await cluster.GetGrain<IExecutionQueryGrain>(0).ListByPhoneAsync(scope.OrganizationIds, ContactValidation.Digits(phone), scope.BotId, paging.Limit, paging.Offset);
         ContactAccess.SetTotal(http, page.Total);
         return TypedResults.Ok(page.Items.Select(ExecutionResponse.From).ToArray());
     }
@@ -168,7 +181,7 @@ public static class ExecutionEndpoints
         return TypedResults.Ok(ExecutionStatisticsResponse.From(statistics));
     }
 
-    private static async Task<IResult> LogsAsync(HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> LogsAsync([FromRoute(Name = "execution_id")] long executionId, HttpContext http, IClusterClient cluster)
     {
         var errors = new ValidationErrors();
         var after = ParseInt(http.Request.Query["after"].ToString(), "after", 0, 0, int.MaxValue - 1, errors);
@@ -180,7 +193,7 @@ public static class ExecutionEndpoints
 
         // One line more than asked tells whether another page exists; the query grain returns at most MaxLimit lines, so a
         // full page of MaxLimit may have more (the next page is then possibly empty).
-        var lines = await cluster.GetGrain<IExecutionQueryGrain>(0).GetLogsAsync(ContactAccess.Execution(http).ExecutionId, after, limit + 1);
+        var lines = await cluster.GetGrain<IExecutionQueryGrain>(0).GetLogsAsync(executionId, after, limit + 1);
         var items = lines.Take(limit).Select(ExecutionLogResponse.From).ToArray();
         var more = lines.Count > limit || (limit == Paging.MaxLimit && lines.Count == limit);
         return TypedResults.Ok(new ExecutionLogPageResponse(items, more && items.Length > 0 ? items[^1].Seq : null));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Bots;
+using ChatBoost.Api.Flows;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Notifications;
@@ -106,6 +107,7 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMalformedRouteIds();
         app.UseChatBoostDocs();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -114,7 +116,7 @@ public static class ApiHost
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();
-        var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>();
+        var api = app.MapGroup("").AddEndpointFilter<BodyProblemFilter>().WithImpliedProblemResponses();
         api.MapAuthEndpoints();
         api.MapTeamEndpoints();
         api.MapPlatformAdminEndpoints();

@@ -36,8 +36,21 @@ public sealed class Body<T> : IBoundBody, IEndpointParameterMetadataProvider
         return new Body<T>(value, problem);
     }
 
-    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) =>
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
         builder.Metadata.Add(new AcceptsMetadata(["application/json"], typeof(T)));
+        builder.Metadata.Add(JsonBodyMetadata.Instance);
+    }
+}
+
+/// <summary>Marks an endpoint that reads a strict JSON body (<see cref="Body{T}"/>): it can answer 400, 413, 415 and 422.</summary>
+public sealed class JsonBodyMetadata
+{
+    public static readonly JsonBodyMetadata Instance = new();
+
+    private JsonBodyMetadata()
+    {
+    }
 }
 
 /// <summary>Answers the problem of any bound body before the handler runs. Applied to every endpoint group.</summary>

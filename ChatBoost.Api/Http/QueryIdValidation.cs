@@ -8,8 +8,15 @@ namespace ChatBoost.Api.Http;
 /// </summary>
 public static class QueryIdValidation
 {
-    public static RouteHandlerBuilder ValidateQueryIds(this RouteHandlerBuilder builder, params string[] names) =>
-        builder.AddEndpointFilter(async (context, next) =>
+    /// <summary>The check, and the ids declared as optional integer query parameters with their 422.</summary>
+    public static RouteHandlerBuilder ValidateQueryIds(this RouteHandlerBuilder builder, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            builder.WithQueryId(name, $"Only this {(name.EndsWith("_id", StringComparison.Ordinal) ? name[..^3] : name).Replace('_', ' ')} (an id).");
+        }
+
+        return builder.ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).AddEndpointFilter(async (context, next) =>
         {
             var errors = new ValidationErrors();
             foreach (var name in names)
@@ -23,4 +30,5 @@ public static class QueryIdValidation
 
             return errors.Any ? errors.ToResult() : await next(context);
         });
+    }
 }

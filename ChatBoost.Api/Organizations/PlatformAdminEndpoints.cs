@@ -3,6 +3,7 @@ using ChatBoost.Api.Http;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.Auth;
 using ChatBoost.Grains.Interfaces.Organizations;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Api.Organizations;
@@ -15,7 +16,9 @@ public static class PlatformAdminEndpoints
 {
     public static RouteGroupBuilder MapPlatformAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/team/admin").WithTags("Platform Administration").RequireAuthorization().AddEndpointFilter<PlatformAdminFilter>();
+        var admin = app.MapGroup("/team/admin").WithModuleTag(
+                "Platform Administration",
+                "For platform administrators (the verified addresses in ADMIN_EMAILS): every user, deactivation, and organizations' webhook allow-lists.").RequireAuthorization().AddEndpointFilter<PlatformAdminFilter>();
 
         admin.MapGet("/users", async (HttpContext http, IClusterClient cluster) =>
             {
@@ -24,31 +27,48 @@ public static class PlatformAdminEndpoints
                     return problem!;
                 }
 
-                var page = await cluster.GetGrain<IUserDirectoryGrain>(0).ListAllAsync(paging.Limit, paging.Offset);
+                var page = await cluster.GetGrain<IUserRegistryGrain>(0).ListAllAsync(paging.Limit, paging.Offset);
                 http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Ok(page.Items.Select(UserResponse.From).ToArray());
             })
+            .WithName("Organizations_AdminListUsers")
+            .Produces<UserResponse[]>()
+            .WithPaging()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("List all users (platform administrators)");
 
-        admin.MapPost("/users/{user_id}/deactivate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, false))
+        admin.MapPost("/users/{user_id:long}/deactivate", ([FromRoute(Name = "user_id")] long userId, HttpContext http, IClusterClient cluster) => SetActiveAsync(userId, http, cluster, false))
+            .WithName("Organizations_DeactivateUser")
+            .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Deactivate a user: their tokens stop working at once");
-        admin.MapPost("/users/{user_id}/activate", (HttpContext http, IClusterClient cluster) => SetActiveAsync(http, cluster, true))
+        admin.MapPost("/users/{user_id:long}/activate", ([FromRoute(Name = "user_id")] long userId, HttpContext http, IClusterClient cluster) => SetActiveAsync(userId, http, cluster, true))
+            .WithName("Organizations_ActivateUser")
+            .Produces<UserResponse>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Reactivate a user");
 
-        admin.MapPut("/organizations/{org_id}/webhook-allow-list", async (Body<WebhookAllowListRequest> body, HttpContext http, IClusterClient cluster) =>
-                OrganizationPermissionExtensions.RouteId(http, "org_id") is not { } orgId
+        admin.MapPut("/organizations/{org_id:long}/webhook-allow-list", async ([FromRoute(Name = "org_id")] long orgId, Body<WebhookAllowListRequest> body, IClusterClient cluster) =>
+                orgId <= 0
                     ? TypedResults.Problem("Organization not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.")
                     : (await cluster.GetGrain<IOrganizationGrain>(orgId).SetWebhookAllowListAsync(body.Value.Entries!))
                         .ToHttp(entries => TypedResults.Ok(new WebhookAllowListResponse(orgId, entries))))
+            .WithName("Organizations_SetWebhookAllowList")
+            .Produces<WebhookAllowListResponse>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Set the webhook_action destinations one organization may reach beyond FLOW_WEBHOOK_ALLOW_LIST")
             .WithDescription("Body: {\"entries\": [\"10.1.2.3:443\", \"10.20.0.0/16\"]} (addresses, ranges, optional ports; never host names). "
                 + "Replaces the organization's entries; [] removes them. Platform administrators only: an entry opens internal addresses to that tenant's flows.");
         return admin;
     }
 
-    private static async Task<IResult> SetActiveAsync(HttpContext http, IClusterClient cluster, bool active)
+    private static async Task<IResult> SetActiveAsync(long userId, HttpContext http, IClusterClient cluster, bool active)
     {
-        if (OrganizationPermissionExtensions.RouteId(http, "user_id") is not { } userId)
+        if (userId <= 0)
         {
             return TypedResults.Problem("User not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found.");
         }

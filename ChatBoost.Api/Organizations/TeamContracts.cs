@@ -130,6 +130,9 @@ public sealed record MyOrganizationResponse(long Id, string Name, string? Descri
     public static MyOrganizationResponse From(MyOrganization o) => new(o.Id, o.Name, o.Description, o.IsPersonal, RoleNames.ToName(o.Role), o.JoinedAt);
 }
 
+/// <summary>The answer to accepting an invitation: the organization joined, with the role it gave.</summary>
+public sealed record InvitationAcceptedResponse(long OrganizationId, string Role, DateTimeOffset JoinedAt);
+
 public sealed record MemberResponse(long UserId, string? Email, string? FullName, string Role, DateTimeOffset JoinedAt)
 {
     public static MemberResponse From(MemberView m) => new(m.UserId, m.Email, m.FullName, RoleNames.ToName(m.Role), m.JoinedAt);

@@ -6,6 +6,8 @@ using ChatBoost.Api.Http;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.WhatsApp;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.WhatsApp;
@@ -37,14 +39,15 @@ public static class SendEndpoints
 
     public static RouteGroupBuilder MapWhatsAppSendEndpoints(this IEndpointRouteBuilder app)
     {
-        var whatsapp = app.MapGroup("/whatsapp").WithTags(Tag);
+        var whatsapp = app.MapGroup("/whatsapp").WithModuleTag(
+            Tag, "Sending WhatsApp messages through a bot (24-hour window, per-number rate limit, Idempotency-Key) and a bot's message history.");
 
-        MapSend<SendTemplateRequest>(whatsapp, "template", "Send a template message (allowed outside the 24-hour window)");
-        MapSend<SendTextRequest>(whatsapp, "text", "Send a text message");
-        MapSend<SendMediaRequest>(whatsapp, "media", "Send an image, video, audio, document or sticker by media_id or link");
-        MapSend<SendInteractiveRequest>(whatsapp, "interactive", "Send reply buttons or a list");
+        MapSend<SendTemplateRequest>(whatsapp, "template", "WhatsApp_SendTemplate", "Send a template message (allowed outside the 24-hour window)");
+        MapSend<SendTextRequest>(whatsapp, "text", "WhatsApp_SendText", "Send a text message");
+        MapSend<SendMediaRequest>(whatsapp, "media", "WhatsApp_SendMedia", "Send an image, video, audio, document or sticker by media_id or link");
+        MapSend<SendInteractiveRequest>(whatsapp, "interactive", "WhatsApp_SendInteractive", "Send reply buttons or a list");
 
-        whatsapp.MapGet("/messages/{bot_id:long}", async (HttpContext http, IClusterClient cluster) =>
+        whatsapp.MapGet("/messages/{bot_id:long}", async ([FromRoute(Name = "bot_id")] long botId, HttpContext http, IClusterClient cluster) =>
             {
                 var errors = new ValidationErrors();
                 var limit = ParseLimit(http.Request.Query["limit"].ToString(), errors);
@@ -66,10 +69,16 @@ public static class SendEndpoints
                 }
 
                 var result = await cluster.GetGrain<IMessageHistoryGrain>(0).ListAsync(
-                    BotEndpoints.RouteBot(http), contact.Length == 0 ? null : contact, limit, cursor.Length == 0 ? null : cursor);
+                    botId, contact.Length == 0 ? null : contact, limit, cursor.Length == 0 ? null : cursor);
                 return result.ToHttp(page => TypedResults.Ok(new MessagePageResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor)));
             })
             .RequireOrganizationPermission(MessagesRead, BotAccess.OfRouteBot)
+            .WithName("WhatsApp_ListMessages")
+            .Produces<MessagePageResponse>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithQueryParameter("limit", JsonSchemaType.Integer, "Page size, 1 to 200 (default 50).", format: "int32")
+            .WithQueryParameter("cursor", JsonSchemaType.String, "next_cursor of the previous page.")
+            .WithQueryParameter("contact", JsonSchemaType.String, "Only this contact's conversation (their WhatsApp id, digits).")
             .WithSummary("A bot's message history, newest first (limit ≤ 200, default 50; cursor; contact filter)")
             .WithDescription("Inbound and outbound messages with their delivery status. Pass next_cursor as cursor for the next page; " +
                 "contact filters to one customer's conversation. 422 for a bad limit or cursor.");
@@ -77,15 +86,22 @@ public static class SendEndpoints
         return whatsapp;
     }
 
-    private static void MapSend<T>(RouteGroupBuilder group, string kind, string summary)
+    private static void MapSend<T>(RouteGroupBuilder group, string kind, string name, string summary)
         where T : SendRequestBase
     {
         group.MapPost($"/send/{kind}", (Body<T> body, HttpContext http, IClusterClient cluster, IOptions<ClusterSettings> clusterSettings) =>
                 SendAsync(body.Value, http, cluster, clusterSettings.Value))
             .RequireBotIdQuery()
             .RequireOrganizationPermission(MessagesSend, http => BotAccess.OfBot(http, BotAccess.QueryId(http, "bot_id", out _)))
+            .WithName(name)
             .WithSummary(summary)
-            .WithDescription(SendDescription);
+            .WithDescription(SendDescription)
+            .WithQueryParameter("bot_id", JsonSchemaType.Integer, "The bot that sends.", required: true, format: "int64")
+            .WithRequestHeader(IdempotencyKeyHeader, $"Optional: 1 to {MaxIdempotencyKeyLength} visible ASCII characters; a retry with the same key answers the same and never sends twice.")
+            .Produces<SendResponse>()
+            .Produces<SendInDoubtResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
     }
 
     private static async Task<IResult> SendAsync(SendRequestBase body, HttpContext http, IClusterClient cluster, ClusterSettings settings)

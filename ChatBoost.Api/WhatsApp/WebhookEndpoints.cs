@@ -1,10 +1,10 @@
+using ChatBoost.WhatsApp;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatBoost.Api.Http;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.WhatsApp;
-using ChatBoost.Grains.WhatsApp;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -36,17 +36,44 @@ public static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWhatsAppWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Path).AllowAnonymous().WithTags("WhatsApp webhook");
+        var group = app.MapGroup(Path).AllowAnonymous().WithModuleTag(
+            "WhatsApp webhook", "Meta's callbacks: the subscription check and signed deliveries (X-Hub-Signature-256). Called by Meta, not by clients of the API.");
         group.MapGet("", VerifyPlatformAsync)
+            .WithName("WhatsApp_VerifyWebhook")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("Meta's subscription check for the platform's app: echoes hub.challenge when hub.verify_token is WHATSAPP_WEBHOOK_VERIFY_TOKEN.");
         group.MapGet("/{bot_id:long}", VerifyBotAsync)
+            .WithName("WhatsApp_VerifyBotWebhook")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("Meta's subscription check for a bot's own app: echoes hub.challenge when hub.verify_token is that bot's whatsapp_webhook_verify_token.")
             .WithDescription("Enter https://<host>/whatsapp/webhook/{bot_id} as the callback URL and the bot's verify token in Meta's console. "
                 + "Another bot's token, the environment's token, an unknown or deleted bot: 403, the same answer for each.");
         group.MapPost("", ReceiveAsync)
+            .WithName("WhatsApp_ReceiveWebhook")
+            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .WithRequestHeader(WebhookSignature.HeaderName, "sha256= and the hex HMAC-SHA256 of the raw body with the app secret, as Meta signs it.", required: true, pattern: "^sha256=[0-9a-fA-F]{64}$")
+            .Produces<WebhookAck>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("A signed delivery from Meta (X-Hub-Signature-256): inbound messages and statuses.")
             .WithDescription(ReceiveDescription);
-        group.MapPost("/{bot_id:long}", ReceiveAsync)
+        group.MapPost("/{bot_id:long}", ReceiveAtBotCallbackAsync)
+            .WithName("WhatsApp_ReceiveBotWebhook")
+            .Accepts<System.Text.Json.JsonElement>("application/json")
+            .WithRequestHeader(WebhookSignature.HeaderName, "sha256= and the hex HMAC-SHA256 of the raw body with the app secret, as Meta signs it.", required: true, pattern: "^sha256=[0-9a-fA-F]{64}$")
+            .Produces<WebhookAck>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The same signed delivery at a bot's own callback URL (the path does not choose what is ingested: the signature does).")
             .WithDescription(ReceiveDescription);
         return app;
@@ -93,7 +120,7 @@ public static class WebhookEndpoints
         bool known;
         try
         {
-            known = await cluster.GetGrain<IWhatsAppDirectoryGrain>(0).IsBotWebhookVerifyTokenAsync(botId, verifyToken).WaitAsync(GrainCallTimeout);
+            known = await cluster.GetGrain<IWebhookSecretQueryGrain>(0).IsBotWebhookVerifyTokenAsync(botId, verifyToken).WaitAsync(GrainCallTimeout);
         }
         catch (Exception e)
         {
@@ -108,6 +135,19 @@ public static class WebhookEndpoints
     private static IResult Challenge(string? challenge) => string.IsNullOrEmpty(challenge)
         ? Problems.BadRequest("hub.challenge is missing.")
         : TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
+
+    /// <summary>The bot's own callback URL binds its id (so the path is a declared parameter) but ingests like the platform's.</summary>
+    private static Task<IResult> ReceiveAtBotCallbackAsync(
+        [FromRoute(Name = "bot_id")] long botId,
+        HttpContext context,
+        WhatsAppWebhookSettings settings,
+        WebhookSecretCache secrets,
+        IClusterClient cluster,
+        ILoggerFactory loggers)
+    {
+        _ = botId; // the signature, not the path, decides which changes are ingested
+        return ReceiveAsync(context, settings, secrets, cluster, loggers);
+    }
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext context,
@@ -189,7 +229,7 @@ public static class WebhookEndpoints
         foreach (var phoneNumberId in phoneNumberIds)
         {
             var ownSecret = await secrets.GetAsync(phoneNumberId, id =>
-                cluster.GetGrain<IWhatsAppDirectoryGrain>(0).GetWebhookSecretAsync(id).WaitAsync(GrainCallTimeout));
+                cluster.GetGrain<IWebhookSecretQueryGrain>(0).GetWebhookSecretAsync(id).WaitAsync(GrainCallTimeout));
             if (ownSecret is null ? verifiedByPlatform : WebhookSignature.IsValid(body, signature, ownSecret))
             {
                 authenticated.Add(phoneNumberId);

@@ -61,7 +61,7 @@ public sealed class BotProjection(Database database, ISecretProtector? secrets =
                 VerifyTokenLast4 = s.WebhookVerifyToken?.Last4,
                 HashesVerifyToken = secrets is not null,
                 VerifyTokenSha256 = s.WebhookVerifyToken is { } token && secrets is not null
-                    ? WhatsApp.WhatsAppDirectoryGrain.Sha256Hex(secrets.Unprotect(token.Ciphertext))
+                    ? WhatsApp.WebhookSecretQueryGrain.Sha256Hex(secrets.Unprotect(token.Ciphertext))
                     : null,
                 s.CreatedBy,
                 s.CreatedAt,

@@ -8,7 +8,7 @@ using Dapper;
 namespace ChatBoost.Grains.Contacts;
 
 /// <summary>
-/// The SQL of <see cref="IContactDirectoryGrain"/> over <c>contacts</c> and <c>contact_attributes</c>. Every value is a
+/// The SQL of <see cref="IContactQueryGrain"/> over <c>contacts</c> and <c>contact_attributes</c>. Every value is a
 /// parameter; the only text chosen at run time is which fixed filters and search branches apply.
 /// </summary>
 public sealed class ContactQueries(Database database)
@@ -75,7 +75,7 @@ public sealed class ContactQueries(Database database)
 
     /// <summary>
     /// Contacts whose attribute <paramref name="key"/> equals <paramref name="value"/> by the attribute's own type (see
-    /// <see cref="IContactDirectoryGrain.SearchByAttributeAsync"/>); a branch whose type the value does not parse as is left out.
+    /// <see cref="IContactQueryGrain.SearchByAttributeAsync"/>); a branch whose type the value does not parse as is left out.
     /// </summary>
     public Task<ContactPage> SearchByAttributeAsync(
         IReadOnlyList<long>? organizationIds,

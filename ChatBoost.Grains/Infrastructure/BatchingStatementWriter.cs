@@ -13,8 +13,11 @@ namespace ChatBoost.Grains.Infrastructure;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A bounded channel feeds one loop: it takes whatever is queued (up to <see cref="MaxBatch"/> units) and sends it; while a
-/// batch is in flight the next one fills, so batches grow with load and a lone unit goes at once (no linger).
+/// A bounded channel feeds <see cref="Loops"/> loops: each takes whatever is queued (up to <see cref="MaxBatch"/> units) and
+/// sends it; while batches are in flight the next ones fill, so batches grow with load and a lone unit goes at once (no
+/// linger). Two loops rather than one so that a unit never waits for more than the batch ahead of it: the outbox's
+/// <c>sending</c>/<c>sent</c> marks bound how long a send stays in doubt after a crash. Two batches of one silo that lock the
+/// same rows in opposite orders deadlock; PostgreSQL aborts one, and its units are retried one by one like any refused batch.
 /// </para>
 /// <para>
 /// Failure: a batch is all or nothing. When PostgreSQL refuses it (any server error: a unit's unique violation, a deadlock
@@ -31,17 +34,20 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
     /// <summary>The most units in one batch.</summary>
     public const int MaxBatch = 64;
 
+    /// <summary>How many batches may be in flight at once.</summary>
+    public const int Loops = 2;
+
     private const int Capacity = 4_096;
 
     private readonly Channel<IPending> _channel = Channel.CreateBounded<IPending>(new BoundedChannelOptions(Capacity)
     {
-        SingleReader = true,
+        SingleReader = false,
         SingleWriter = false,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
     private volatile bool _running;
-    private Task? _loop;
+    private Task? _loops;
     private long _batches;
     private long _units;
 
@@ -77,13 +83,13 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_loop is not null)
+        if (_loops is not null)
         {
             throw new InvalidOperationException("The statement writer is already started.");
         }
 
         _running = true;
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _loops = Task.WhenAll(Enumerable.Range(0, Loops).Select(_ => Task.Run(RunAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
 
@@ -91,9 +97,9 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
     {
         _running = false;
         _channel.Writer.TryComplete();
-        if (_loop is not null)
+        if (_loops is not null)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _loops.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

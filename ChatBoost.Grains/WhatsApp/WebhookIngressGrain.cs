@@ -16,7 +16,7 @@ namespace ChatBoost.Grains.WhatsApp;
 [StatelessWorker]
 [Reentrant]
 public sealed class WebhookIngressGrain(
-    WhatsAppNumberDirectory numbers,
+    WhatsAppNumberCache numbers,
     MessageStatusWriter statuses,
     ContactIdentityResolver identities,
     ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain

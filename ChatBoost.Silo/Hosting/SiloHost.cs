@@ -132,7 +132,7 @@ public static class SiloHost
         services.AddSingleton<IIncomingGrainCallFilter, DependencyFailureFilter>();
         services.AddChatBoostMessageStore();
         services.AddChatBoostStatementWriter();
-        services.AddSingleton<WhatsAppNumberDirectory>();
+        services.AddSingleton<WhatsAppNumberCache>();
         services.AddSingleton<ContactIdentityResolver>();
         services.AddChatBoostFlowEngine();
         services.AddChatBoostWhatsApp(configuration);

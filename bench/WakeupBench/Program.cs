@@ -89,12 +89,12 @@ Console.WriteLine(Invariant($"WakeupBench: {executions:N0} executions, wait {wai
                             + Invariant($"service id {serviceId}"));
 
 // ---- A user, an organization, a bot and the published flow: wait N seconds, then set an attribute ----
-var registered = await grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+var registered = await grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
     new RegisterUserCommand($"wakeup-{runTag}-{Guid.NewGuid():N}@bench.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
 var userId = registered.User?.Id ?? throw new InvalidOperationException($"user registration failed: {registered.Outcome}");
-var organization = await grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(userId, "Wakeup bench " + runTag, null);
+var organization = await grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(userId, "Wakeup bench " + runTag, null);
 var organizationId = Ok(organization, "organization").Id;
-var bot = await grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(
+var bot = await grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(
     new CreateBotCommand(userId, organizationId, "Wakeup bench bot", null, false, null, null, null, null, null));
 var botId = Ok(bot, "bot").Id;
 

@@ -1,6 +1,6 @@
+using ChatBoost.WhatsApp;
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using ChatBoost.Grains.WhatsApp;
 
 namespace ChatBoost.Bench.Conversation;
 

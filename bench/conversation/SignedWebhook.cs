@@ -1,7 +1,7 @@
+using ChatBoost.WhatsApp;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using ChatBoost.Grains.WhatsApp;
 
 namespace ChatBoost.Bench.Conversation;
 

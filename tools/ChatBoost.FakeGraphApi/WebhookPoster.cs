@@ -1,5 +1,5 @@
+using ChatBoost.WhatsApp;
 using System.Net.Http.Headers;
-using ChatBoost.Grains.WhatsApp;
 
 namespace ChatBoost.FakeGraphApi;
 

@@ -3,10 +3,10 @@
 //
 //   dotnet Generator.dll --out bodies.tsv --count 100000 --secret S --phone-number-id 100000000000001
 //                        [--senders 1000] [--prefix run1]
+using ChatBoost.WhatsApp;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using ChatBoost.Grains.WhatsApp;
 
 var options = ParseArgs(args);
 string Get(string name) => options.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");

@@ -141,3 +141,38 @@ public class BadQueryIdTests(SharedSystemFixture fixture)
         AssertProblem(HttpStatusCode.UnprocessableEntity, result);
     }
 }
+
+/// <summary>
+/// Malformed ids in a path are 422 naming the parameter, like malformed query ids (the routes are typed,
+/// <c>{bot_id:long}</c>, and <c>MalformedRouteIds</c> answers what they do not match); a well-formed id that names
+/// nothing stays a 404.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public class BadRouteIdTests(SharedSystemFixture fixture)
+{
+    [Theory]
+    [InlineData("/bots/abc", "bot_id")]
+    [InlineData("/bots/flows/1.5", "flow_id")]
+    [InlineData("/bots/flows/1/versions/latest", "version")]
+    [InlineData("/team/organizations/acme", "org_id")]
+    [InlineData("/flows/executions/99999999999999999999", "execution_id")]
+    [InlineData("/contacts/x/attributes", "contact_id")]
+    [InlineData("/whatsapp/messages/first", "bot_id")]
+    public async Task MalformedPathIdsAre422(string path, string parameter)
+    {
+        var user = await fixture.System.Http.NewUserAsync("bad-route");
+        var result = await fixture.System.Http.GetJsonAsync(path, user.Token);
+        AssertProblem(HttpStatusCode.UnprocessableEntity, result);
+        Assert.Equal([parameter], ErrorFields(result.Body!));
+    }
+
+    [Theory]
+    [InlineData("/bots/0")]
+    [InlineData("/team/organizations/0")]
+    [InlineData("/flows/executions/0")]
+    public async Task WellFormedIdsOfNothingAre404(string path)
+    {
+        var user = await fixture.System.Http.NewUserAsync("zero-route");
+        AssertProblem(HttpStatusCode.NotFound, await fixture.System.Http.GetJsonAsync(path, user.Token));
+    }
+}

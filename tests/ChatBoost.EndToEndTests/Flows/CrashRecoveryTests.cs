@@ -15,7 +15,7 @@ namespace ChatBoost.EndToEndTests.Flows;
 /// 5 sends/s, every webhook is acknowledged, then the silo is killed with SIGKILL while most replies still wait for their
 /// pacing slot. After a new silo starts, every customer has exactly one completed execution and at most one reply at the
 /// fake Graph API; every reply that was not in flight at the kill arrives exactly once, and the ones that were are
-/// <c>in_doubt</c> (never resent).
+/// <c>in_doubt</c> (never resent). And the same with the kill during a send whose answer Meta (the fake) holds.
 /// </summary>
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
@@ -56,24 +56,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     [Fact]
     public async Task AKilledSilo_LosesNoAcknowledgedMessage_AndSendsNoReplyTwice()
     {
-        var http = _system.Http;
-        var owner = (await http.NewUserAsync("crash-owner")).Token;
-        var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        var botId = await http.CreateBotAsync(owner, new
-        {
-            name = "Crash bot",
-            is_whatsapp_enabled = true,
-            whatsapp_phone_number_id = phoneNumberId,
-            whatsapp_access_token = AccessToken,
-        });
-        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
-        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks, {{contact.first_name}}!"));
-        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner);
-        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
-        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
-        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
-        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner);
-        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+        var (botId, phoneNumberId) = await ReplyingBotAsync("crash-owner");
 
         // 200 customers write; every webhook must be acknowledged.
         var phones = Enumerable.Range(0, Customers).Select(i => "4916" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -141,6 +124,80 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
                 WHERE e.bot_id = @b AND e.contact_wa_id = @w
                 """, botId, phone);
             Assert.Contains("message_in_doubt", log, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A bot on a fresh number whose default flow replies once (one send_message node) and ends.</summary>
+    private async Task<(long BotId, string PhoneNumberId)> ReplyingBotAsync(string ownerName)
+    {
+        var http = _system.Http;
+        var owner = (await http.NewUserAsync(ownerName)).Token;
+        var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
+        var botId = await http.CreateBotAsync(owner, new
+        {
+            name = "Crash bot",
+            is_whatsapp_enabled = true,
+            whatsapp_phone_number_id = phoneNumberId,
+            whatsapp_access_token = AccessToken,
+        });
+        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
+        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks, {{contact.first_name}}!"));
+        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner);
+        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
+        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
+        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
+        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner);
+        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+
+        return (botId, phoneNumberId);
+    }
+
+    [Fact]
+    public async Task AKillDuringASendHeldAtMeta_LeavesThatMessageInDoubt_NamedInTheLog_AndNeverResent()
+    {
+        var (botId, phoneNumberId) = await ReplyingBotAsync("held-kill-owner");
+        var phone = "4917" + Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
+        await FakeAsync("/_fake/hold-sends", new { count = 1 });
+        await InboundAsync(phoneNumberId, phone);
+        await UntilAsync(async () => JsonNode.Parse(await _fakeHttp.GetStringAsync(new Uri("/_fake/held-sends", UriKind.Relative)))!["held"]!.GetValue<int>() == 1,
+            "the reply to reach the fake and be held there");
+
+        // Meta has the message; its answer never reaches the silo, which dies with the send in flight.
+        await _system.KillSiloAsync(0);
+        await FakeAsync("/_fake/release-sends", new { });
+        _system.StartSilo();
+
+        // The step is re-entered from its row (the sweeper finds it running): its outbox row says "sending", so the send is
+        // in doubt — not attempted again — and the flow goes on to its end.
+        await using var db = await _system.OpenDatabaseAsync();
+        await UntilAsync(async () => await ScalarAsync(db, "SELECT count(*) FROM flow_executions WHERE bot_id = @b AND status = 'completed'", botId) == 1,
+            "the execution to complete after the restart");
+        Assert.Equal("in_doubt", Assert.Single(await OutboxAsync(db, botId)).Value);
+        var log = await ScalarTextAsync(db, """
+            SELECT string_agg(l.event, ',' ORDER BY l.seq) FROM flow_execution_logs l JOIN flow_executions e ON e.id = l.execution_id
+            WHERE e.bot_id = @b AND e.contact_wa_id = @w
+            """, botId, phone);
+        Assert.Contains("message_in_doubt", log, StringComparison.Ordinal);
+
+        // Exactly the one attempt reached Meta, before the kill.
+        var requests = JsonNode.Parse(await _fakeHttp.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=100", UriKind.Relative)))!["requests"]!
+            .AsArray().Count(r => r!["to"]?.GetValue<string>() == phone);
+        Assert.Equal(1, requests);
+    }
+
+    private async Task FakeAsync(string path, object body)
+    {
+        using var response = await _fakeHttp.PostAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"{what} did not happen within 3 minutes");
+            await Task.Delay(250);
         }
     }
 

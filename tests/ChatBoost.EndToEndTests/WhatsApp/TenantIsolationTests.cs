@@ -1,9 +1,9 @@
+using ChatBoost.WhatsApp;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.Grains.WhatsApp;
 using Npgsql;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
 

@@ -1,10 +1,10 @@
+using ChatBoost.WhatsApp;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.Grains.WhatsApp;
 using Npgsql;
 
 namespace ChatBoost.EndToEndTests.WhatsApp;

@@ -38,7 +38,7 @@ public class AuthGrainTests(ChatBoostClusterFixture fixture)
     {
         var token = Guid.NewGuid().ToString("N");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
-        var directory = Grains.GetGrain<IUserDirectoryGrain>(0);
+        var directory = Grains.GetGrain<IUserRegistryGrain>(0);
         var registered = await directory.RegisterAsync(new RegisterUserCommand(
             $"verify-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre", hash, DateTimeOffset.UtcNow.AddHours(1)));
         Assert.True(registered.VerificationIssued);
@@ -66,7 +66,7 @@ public class AuthGrainTests(ChatBoostClusterFixture fixture)
     public async Task AnExpiredVerificationTokenVerifiesNothing()
     {
         var hash = new string('b', 63) + "c";
-        var directory = Grains.GetGrain<IUserDirectoryGrain>(0);
+        var directory = Grains.GetGrain<IUserRegistryGrain>(0);
         var registered = await directory.RegisterAsync(new RegisterUserCommand(
             $"expired-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre", hash, DateTimeOffset.UtcNow.AddMinutes(-1)));
         Assert.Null(await directory.VerifyEmailAsync(hash));

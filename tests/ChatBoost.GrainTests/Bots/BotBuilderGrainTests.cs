@@ -15,9 +15,9 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
 
     private async Task<(long OrgId, long UserId)> OrganizationAsync()
     {
-        var registered = await Grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var registered = await Grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"bots-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
-        var created = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(registered.User!.Id, "Bots Org", null);
+        var created = await Grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(registered.User!.Id, "Bots Org", null);
         Assert.True(created.IsOk);
         return (created.Value!.Id, registered.User.Id);
     }
@@ -40,7 +40,7 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
     public async Task EditingTheDraftAfterPublishLeavesVersionOneUnchanged()
     {
         var (orgId, userId) = await OrganizationAsync();
-        var bot = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(Bot(orgId, userId));
+        var bot = await Grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(Bot(orgId, userId));
         var created = await Grains.GetGrain<IBotGrain>(bot.Value!.Id).CreateFlowAsync(new CreateFlowCommand(userId, "Immutable", null));
         var flow = Grains.GetGrain<IFlowGrain>(created.Value!.Id);
         var node = await flow.AddNodeAsync(userId, new NodeInput("send_message", null, """{"message_type": "text", "content": {"text": "version one"}}"""));
@@ -69,7 +69,7 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
     public async Task TwoBotsClaimingTheSamePhoneNumberConcurrently_ExactlyOneWins()
     {
         var (orgId, userId) = await OrganizationAsync();
-        var directory = Grains.GetGrain<IBotDirectoryGrain>(0);
+        var directory = Grains.GetGrain<IBotRegistryGrain>(0);
         for (var round = 0; round < 5; round++)
         {
             var phone = NewPhone();
@@ -96,7 +96,7 @@ public class BotBuilderGrainTests(ChatBoostClusterFixture fixture)
     {
         var (orgId, userId) = await OrganizationAsync();
         const string token = "GRAIN-CANARY-TOKEN-55aa66bb";
-        var bot = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(Bot(orgId, userId, token: token));
+        var bot = await Grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(Bot(orgId, userId, token: token));
         Assert.True(bot.Value!.WhatsappAccessToken.IsSet);
         Assert.Equal("66bb", bot.Value.WhatsappAccessToken.Last4);
 

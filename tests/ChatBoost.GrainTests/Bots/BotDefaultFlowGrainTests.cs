@@ -15,16 +15,16 @@ public class BotDefaultFlowGrainTests(ChatBoostClusterFixture fixture)
 
     private async Task<(long OrgId, long UserId)> OrganizationAsync()
     {
-        var registered = await Grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var registered = await Grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"default-flow-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
-        var created = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(registered.User!.Id, "Default Flow Org", null);
+        var created = await Grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(registered.User!.Id, "Default Flow Org", null);
         Assert.True(created.IsOk);
         return (created.Value!.Id, registered.User.Id);
     }
 
     private async Task<IBotGrain> BotAsync(long orgId, long userId)
     {
-        var created = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(new CreateBotCommand(userId, orgId, "Bot", null, false, null, null, null, null, null));
+        var created = await Grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(new CreateBotCommand(userId, orgId, "Bot", null, false, null, null, null, null, null));
         Assert.True(created.IsOk, created.Detail);
         return Grains.GetGrain<IBotGrain>(created.Value!.Id);
     }
@@ -112,7 +112,7 @@ public class BotDefaultFlowGrainTests(ChatBoostClusterFixture fixture)
         Assert.Equal(published, await bot.GetDefaultFlowAsync());
 
         // A new bot has no flows, so any default flow on create is refused.
-        var create = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(
+        var create = await Grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(
             new CreateBotCommand(userId, orgId, "Bot", null, false, null, null, null, null, null, published));
         Assert.Equal(CommandStatus.Invalid, create.Status);
         Assert.Equal("default_flow_id", create.Field);

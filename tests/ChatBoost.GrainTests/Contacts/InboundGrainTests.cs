@@ -17,10 +17,10 @@ public class InboundGrainTests(ChatBoostClusterFixture fixture)
 
     private async Task<(long BotId, long OrgId)> BotAsync(string? phone = null, string? appSecret = null, string? verifyToken = null)
     {
-        var registered = await Grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var registered = await Grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"inbound-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
-        var org = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(registered.User!.Id, "Inbound Org", null);
-        var bot = await Grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(new CreateBotCommand(
+        var org = await Grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(registered.User!.Id, "Inbound Org", null);
+        var bot = await Grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(new CreateBotCommand(
             registered.User.Id, org.Value!.Id, "Inbound bot", null, true, phone, null, phone is null ? null : new SecretChange("grain-test-token"),
             appSecret is null ? null : new SecretChange(appSecret), verifyToken is null ? null : new SecretChange(verifyToken)));
         Assert.True(bot.IsOk, bot.Detail);
@@ -84,7 +84,7 @@ public class InboundGrainTests(ChatBoostClusterFixture fixture)
         var secret = "grain-secret-" + Guid.NewGuid().ToString("N");
         var (botId, _) = await BotAsync(phone, secret, token);
         var (otherBotId, _) = await BotAsync(verifyToken: "grain-verify-other-" + Guid.NewGuid().ToString("N"));
-        var directory = Grains.GetGrain<IWhatsAppDirectoryGrain>(0);
+        var directory = Grains.GetGrain<IWebhookSecretQueryGrain>(0);
 
         Assert.True(await directory.IsBotWebhookVerifyTokenAsync(botId, token));
         Assert.False(await directory.IsBotWebhookVerifyTokenAsync(botId, token + "x"));

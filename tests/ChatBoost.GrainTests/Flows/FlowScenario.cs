@@ -12,10 +12,10 @@ public sealed record FlowScenario(long OrganizationId, long UserId, long BotId, 
 {
     public static async Task<FlowScenario> CreateAsync(IGrainFactory grains, params TemplateNode[] nodes)
     {
-        var registered = await grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var registered = await grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"flows-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
-        var org = await grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(registered.User!.Id, "Flow Org", null);
-        var bot = await grains.GetGrain<IBotDirectoryGrain>(0).CreateAsync(
+        var org = await grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(registered.User!.Id, "Flow Org", null);
+        var bot = await grains.GetGrain<IBotRegistryGrain>(0).CreateAsync(
             new CreateBotCommand(registered.User.Id, org.Value!.Id, "Flow bot", null, false, null, null, null, null, null));
         Assert.True(bot.IsOk, bot.Detail);
         var flow = await grains.GetGrain<IBotGrain>(bot.Value!.Id).CreateFlowAsync(

@@ -15,7 +15,7 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
 
     private async Task<UserView> UserAsync(string prefix)
     {
-        var result = await Grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var result = await Grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"{prefix}-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
         Assert.Equal(RegistrationOutcome.Created, result.Outcome);
         return result.User!;
@@ -24,7 +24,7 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
     private async Task<(IOrganizationGrain Org, UserView Owner)> OrganizationAsync()
     {
         var owner = await UserAsync("owner");
-        var created = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(owner.Id, "Grain Org", null);
+        var created = await Grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(owner.Id, "Grain Org", null);
         Assert.True(created.IsOk);
         return (Grains.GetGrain<IOrganizationGrain>(created.Value!.Id), owner);
     }
@@ -124,7 +124,7 @@ public sealed class OrganizationGrainTests(ChatBoostClusterFixture fixture) : ID
         await fixture.DeactivateAsync(org);
         await org.GetAsync();
 
-        var mine = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).ListForUserAsync(owner.Id);
+        var mine = await Grains.GetGrain<IOrganizationRegistryGrain>(0).ListForUserAsync(owner.Id);
         Assert.Contains(mine, o => o.Id == id && o.Role == OrganizationRole.Owner);
     }
 

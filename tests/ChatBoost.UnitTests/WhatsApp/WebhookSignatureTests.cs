@@ -1,3 +1,4 @@
+using ChatBoost.WhatsApp;
 using System.Text;
 using ChatBoost.Grains.WhatsApp;
 

@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Contacts;
 
-/// <inheritdoc cref="IContactDirectoryGrain"/>
+/// <inheritdoc cref="IContactQueryGrain"/>
 /// <remarks>
 /// Reads only: the contact grains write <c>contacts</c> and <c>contact_attributes</c> (their own durable state), so a
 /// stateless worker on every silo answers from those rows. Limits are clamped to 1..<see cref="ContactQueries.MaxLimit"/>
@@ -12,7 +12,7 @@ namespace ChatBoost.Grains.Contacts;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-public sealed class ContactDirectoryGrain(Database database) : Grain, IContactDirectoryGrain
+public sealed class ContactQueryGrain(Database database) : Grain, IContactQueryGrain
 {
     private readonly ContactQueries _queries = new(database);
 

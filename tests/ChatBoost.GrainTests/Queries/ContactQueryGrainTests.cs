@@ -8,7 +8,7 @@ public sealed class ContactDirectoryGrainTests(ChatBoostClusterFixture fixture)
 {
     private readonly QuerySeed _seed = new(fixture);
 
-    private IContactDirectoryGrain Directory => fixture.Grains.GetGrain<IContactDirectoryGrain>(0);
+    private IContactQueryGrain Directory => fixture.Grains.GetGrain<IContactQueryGrain>(0);
 
     [Fact]
     public async Task Find_and_find_by_phone_return_the_address_or_null()

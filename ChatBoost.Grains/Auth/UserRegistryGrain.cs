@@ -7,10 +7,10 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Auth;
 
-/// <inheritdoc cref="IUserDirectoryGrain"/>
+/// <inheritdoc cref="IUserRegistryGrain"/>
 [StatelessWorker]
 [Reentrant]
-public sealed class UserDirectoryGrain(Database database) : Grain, IUserDirectoryGrain
+public sealed class UserRegistryGrain(Database database) : Grain, IUserRegistryGrain
 {
     public async Task<RegistrationResult> RegisterAsync(RegisterUserCommand command)
     {

@@ -9,14 +9,14 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Flows;
 
-/// <inheritdoc cref="IFlowDirectoryGrain"/>
+/// <inheritdoc cref="IFlowRegistryGrain"/>
 /// <remarks>
 /// Templates have no grain: one is written once (validated like a flow on publish) and then only read, so a row of
 /// <c>flow_templates</c> is its whole life and this stateless worker is enough.
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-public sealed class FlowDirectoryGrain(Database database, TimeProvider time) : Grain, IFlowDirectoryGrain
+public sealed class FlowRegistryGrain(Database database, TimeProvider time) : Grain, IFlowRegistryGrain
 {
     /// <summary>The organization's resource kind for templates, capped by <see cref="Organizations.OrganizationLimits.TemplatesPerOrganization"/>.</summary>
     public const string TemplateResourceKind = "templates";

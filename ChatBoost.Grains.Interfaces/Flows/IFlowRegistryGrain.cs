@@ -4,8 +4,8 @@ namespace ChatBoost.Grains.Interfaces.Flows;
 /// Look-ups over the flow tables and the flow templates (<c>flow_templates</c>, records without a grain of
 /// their own: a template is written once and read): a stateless worker on every silo.
 /// </summary>
-[Alias("chatboost.flows.IFlowDirectoryGrain")]
-public interface IFlowDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.flows.IFlowRegistryGrain")]
+public interface IFlowRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>Live flows of live bots in the user's organizations (or of one bot), by id, without nodes.</summary>
     [Alias("ListFlows")]

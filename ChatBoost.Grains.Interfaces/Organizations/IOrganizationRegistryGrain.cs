@@ -4,8 +4,8 @@ namespace ChatBoost.Grains.Interfaces.Organizations;
 /// Look-ups across organizations, read from the projection tables: a stateless worker on every silo.
 /// Authoritative decisions (roles, invitation validity) are made by the organization grain itself.
 /// </summary>
-[Alias("chatboost.organizations.IOrganizationDirectoryGrain")]
-public interface IOrganizationDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.organizations.IOrganizationRegistryGrain")]
+public interface IOrganizationRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>Allocates an id and creates the organization with its creator as owner.</summary>
     [Alias("Create")]

@@ -6,10 +6,10 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Bots;
 
-/// <inheritdoc cref="IBotDirectoryGrain"/>
+/// <inheritdoc cref="IBotRegistryGrain"/>
 [StatelessWorker]
 [Reentrant]
-public sealed class BotDirectoryGrain(Database database) : Grain, IBotDirectoryGrain
+public sealed class BotRegistryGrain(Database database) : Grain, IBotRegistryGrain
 {
     public async Task<CommandResult<BotView>> CreateAsync(CreateBotCommand command)
     {

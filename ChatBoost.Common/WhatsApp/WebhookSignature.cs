@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
-// Lives in the interfaces assembly (namespace kept) so that the API, which references only this assembly, verifies
-// webhooks with the same code as the fake Graph API signs them.
-namespace ChatBoost.Grains.WhatsApp;
+// In ChatBoost.Common so that the API verifies webhooks with the same code as the fake Graph API (and the benchmarks)
+// sign them, without either depending on the grains.
+namespace ChatBoost.WhatsApp;
 
 /// <summary>
 /// The <c>X-Hub-Signature-256</c> header Meta puts on every webhook POST: <c>sha256=</c> followed by the

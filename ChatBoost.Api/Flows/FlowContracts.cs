@@ -1,10 +1,11 @@
+using ChatBoost.Api.Bots;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatBoost.Api.Http;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
 
-namespace ChatBoost.Api.Bots;
+namespace ChatBoost.Api.Flows;
 
 public sealed class CreateFlowRequest : IRequestBody
 {
@@ -209,6 +210,9 @@ public sealed record FlowResponse(
         f.Id, f.BotId, f.OrganizationId, f.Name, f.Description, f.EntryNodeId, f.ResolvedEntryNodeId, f.NodeCount, f.LatestVersion,
         f.CreatedBy, f.CreatedAt, f.UpdatedAt, f.Nodes?.Select(NodeResponse.From).ToArray());
 }
+
+/// <summary>The 422 of a draft refused by validation: the RFC 9457 fields and every problem found, in <c>problems</c>.</summary>
+public sealed record FlowProblemDetails(string? Type, string? Title, int? Status, string? Detail, ProblemResponse[] Problems);
 
 public sealed record ValidationResponse(bool Valid, ProblemResponse[] Problems);
 

@@ -4,8 +4,8 @@ namespace ChatBoost.Grains.Interfaces.Contacts;
 /// Reads over the <c>contacts</c> and <c>contact_attributes</c> query tables (which the contact grains write), so that
 /// lists and searches never activate a grain per row: a stateless worker on every silo.
 /// </summary>
-[Alias("chatboost.contacts.IContactDirectoryGrain")]
-public interface IContactDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.contacts.IContactQueryGrain")]
+public interface IContactQueryGrain : IGrainWithIntegerKey
 {
     /// <summary>The contact's grain key and organization, or null when no contact has this id.</summary>
     [Alias("Find")]

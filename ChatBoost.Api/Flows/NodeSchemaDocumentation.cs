@@ -1,8 +1,9 @@
+using ChatBoost.Api.Bots;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace ChatBoost.Api.Bots;
+namespace ChatBoost.Api.Flows;
 
 /// <summary>
 /// The node reference in the OpenAPI schema itself: the node request bodies get the node types as an enum and

@@ -8,10 +8,10 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.WhatsApp;
 
-/// <inheritdoc cref="IWhatsAppDirectoryGrain"/>
+/// <inheritdoc cref="IWebhookSecretQueryGrain"/>
 [StatelessWorker]
 [Reentrant]
-public sealed class WhatsAppDirectoryGrain(Database database, WhatsAppNumberDirectory numbers) : Grain, IWhatsAppDirectoryGrain
+public sealed class WebhookSecretQueryGrain(Database database, WhatsAppNumberCache numbers) : Grain, IWebhookSecretQueryGrain
 {
     public async Task<bool> IsBotWebhookVerifyTokenAsync(long botId, string verifyToken)
     {

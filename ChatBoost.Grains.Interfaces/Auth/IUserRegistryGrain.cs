@@ -5,8 +5,8 @@ namespace ChatBoost.Grains.Interfaces.Auth;
 /// concurrent registrations on any silo yield exactly one winner), look-up by e-mail for login, and the
 /// user lists. A stateless worker: every silo runs local copies; the table is the single source of truth.
 /// </summary>
-[Alias("chatboost.auth.IUserDirectoryGrain")]
-public interface IUserDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.auth.IUserRegistryGrain")]
+public interface IUserRegistryGrain : IGrainWithIntegerKey
 {
     [Alias("Register")]
     Task<RegistrationResult> RegisterAsync(RegisterUserCommand command);

@@ -1,8 +1,8 @@
 namespace ChatBoost.Grains.Interfaces.Bots;
 
 /// <summary>Bot id allocation and lists read from the <c>bots</c> projection table: a stateless worker on every silo.</summary>
-[Alias("chatboost.bots.IBotDirectoryGrain")]
-public interface IBotDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.bots.IBotRegistryGrain")]
+public interface IBotRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>Allocates an id from <c>bots_id_seq</c> and creates the bot.</summary>
     [Alias("Create")]

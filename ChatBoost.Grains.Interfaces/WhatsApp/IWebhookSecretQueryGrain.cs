@@ -4,8 +4,8 @@ namespace ChatBoost.Grains.Interfaces.WhatsApp;
 /// What the webhook endpoints need to know about bots before anything is verified: a stateless worker on every silo
 /// reading the <c>bots</c> projection table (live bots only). Call it with key 0.
 /// </summary>
-[Alias("chatboost.whatsapp.IWhatsAppDirectoryGrain")]
-public interface IWhatsAppDirectoryGrain : IGrainWithIntegerKey
+[Alias("chatboost.whatsapp.IWebhookSecretQueryGrain")]
+public interface IWebhookSecretQueryGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// True when the live bot <paramref name="botId"/> has this webhook verify token of its own (another bot's token, or

@@ -13,7 +13,7 @@ public sealed record WhatsAppBotRef(long BotId, long OrganizationId, bool HasOwn
 /// A found number is cached for <see cref="FoundTtl"/>, an unknown one for <see cref="UnknownTtl"/> (so a bot created or
 /// given a number starts receiving soon). A bot deleted or re-numbered may keep receiving for up to <see cref="FoundTtl"/>.
 /// </summary>
-public sealed class WhatsAppNumberDirectory(Database database, TimeProvider time)
+public sealed class WhatsAppNumberCache(Database database, TimeProvider time)
 {
     public static readonly TimeSpan FoundTtl = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(5);

@@ -6,10 +6,10 @@ using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Organizations;
 
-/// <inheritdoc cref="IOrganizationDirectoryGrain"/>
+/// <inheritdoc cref="IOrganizationRegistryGrain"/>
 [StatelessWorker]
 [Reentrant]
-public sealed class OrganizationDirectoryGrain(Database database) : Grain, IOrganizationDirectoryGrain
+public sealed class OrganizationRegistryGrain(Database database) : Grain, IOrganizationRegistryGrain
 {
     /// <summary>Through the creator's <see cref="IOrganizationFounderGrain"/>, which holds the per-user cap.</summary>
     public Task<CommandResult<OrganizationView>> CreateAsync(long creatorUserId, string name, string? description) =>

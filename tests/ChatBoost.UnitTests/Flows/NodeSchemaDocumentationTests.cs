@@ -1,7 +1,7 @@
-using ChatBoost.Api.Bots;
+using ChatBoost.Api.Flows;
 using ChatBoost.Grains.Flows.Definition;
 
-namespace ChatBoost.UnitTests.Bots;
+namespace ChatBoost.UnitTests.Flows;
 
 /// <summary>The OpenAPI node reference lists exactly what the validator accepts.</summary>
 public class NodeSchemaDocumentationTests
