@@ -79,7 +79,7 @@ public sealed class NotificationAnnouncementGrain(AnnouncementStore store) : Gra
 
     private async Task<List<long>> ResolveAsync(IReadOnlyList<string> emails)
     {
-        var directory = GrainFactory.GetGrain<IUserDirectoryGrain>(0);
+        var directory = GrainFactory.GetGrain<IUserRegistryGrain>(0);
         var ids = await Task.WhenAll(emails.Select(directory.FindUserIdAsync));
         return [.. ids.OfType<long>().Distinct()];
     }

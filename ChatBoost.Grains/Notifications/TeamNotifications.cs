@@ -20,7 +20,7 @@ public sealed class TeamNotifications(IGrainFactory grains, TimeProvider time, I
     public Task InvitedAsync(long organizationId, string organizationName, long invitationId, long? invitedUserId, string email, OrganizationRole role) =>
         SafelyAsync(async () =>
         {
-            var userId = invitedUserId ?? await grains.GetGrain<IUserDirectoryGrain>(0).FindUserIdAsync(email);
+            var userId = invitedUserId ?? await grains.GetGrain<IUserRegistryGrain>(0).FindUserIdAsync(email);
             if (userId is { } user)
             {
                 await DeliverAsync(user, new NotificationDraft(

@@ -16,7 +16,7 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
 
     private async Task<UserView> UserAsync(string prefix)
     {
-        var result = await Grains.GetGrain<IUserDirectoryGrain>(0).RegisterAsync(
+        var result = await Grains.GetGrain<IUserRegistryGrain>(0).RegisterAsync(
             new RegisterUserCommand($"{prefix}-{Guid.NewGuid():N}@grains.test", null, "$2b$12$notarealhashnotarealhashnotarealhashnotarealhashnotre"));
         return result.User!;
     }
@@ -24,7 +24,7 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
     private async Task<(IOrganizationGrain Org, long Id, UserView Owner)> OrganizationAsync()
     {
         var owner = await UserAsync("owner");
-        var created = await Grains.GetGrain<IOrganizationDirectoryGrain>(0).CreateAsync(owner.Id, "Notified Org", null);
+        var created = await Grains.GetGrain<IOrganizationRegistryGrain>(0).CreateAsync(owner.Id, "Notified Org", null);
         return (Grains.GetGrain<IOrganizationGrain>(created.Value!.Id), created.Value!.Id, owner);
     }
 
