@@ -16,6 +16,9 @@ public static class NotificationEndpoints
 {
     public const string Tag = "Notifications";
 
+    public const string TagDescription =
+        "The caller's own inbox (lists, counts, read state, preferences), the WebSocket ticket and stream, platform announcements.";
+
     private const string ListDescription =
         "The caller's notifications, newest first. Paged with limit (1–200, default 50) and offset; the total is in the " +
         "X-Total-Count header. Filters: unread_only (true/false), type, organization_id, since (ISO 8601). Notifications " +
@@ -23,7 +26,7 @@ public static class NotificationEndpoints
 
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
-        var notifications = app.MapGroup("/notifications").WithTags(Tag);
+        var notifications = app.MapGroup("/notifications").WithModuleTag(Tag, TagDescription);
         MapReads(notifications);
         MapChanges(notifications);
         MapProducers(notifications);
