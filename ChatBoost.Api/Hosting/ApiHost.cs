@@ -5,6 +5,7 @@ using ChatBoost.Api.Bots;
 using ChatBoost.Api.Flows;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
+using ChatBoost.Api.Notifications;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
@@ -96,6 +97,7 @@ public static class ApiHost
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
         services.AddWhatsAppWebhooks(webhookSettings);
+        services.AddChatBoostNotificationStreams(builder.Configuration);
 
         var app = builder.Build();
         if (forwardedHeaders is not null)
@@ -110,6 +112,7 @@ public static class ApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseNotificationWebSockets();
 
         app.MapChatBoostOpenApi();
         app.MapHealthEndpoints();
@@ -125,6 +128,7 @@ public static class ApiHost
         ChatBoost.Api.Contacts.ContactEndpoints.MapContactEndpoints(api);
         ChatBoost.Api.Analytics.AnalyticsEndpoints.MapAnalyticsEndpoints(api);
         ChatBoost.Api.Triggers.TriggerEndpoints.MapTriggerEndpoints(api);
+        api.MapNotificationEndpoints();
         app.LogRouteTableOnStart();
         return app;
     }

@@ -72,6 +72,10 @@ public static class EnvironmentVariables
         ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
         ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
         ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
+        ["NOTIFICATION_RETENTION_DAYS"] = "Notifications:RetentionDays",
+        ["NOTIFICATION_MAX_SOCKETS_PER_USER"] = "Notifications:MaxSocketsPerUser",
+        ["NOTIFICATION_SOCKET_QUEUE"] = "Notifications:SocketQueue",
+        ["NOTIFICATION_RESUBSCRIBE_SECONDS"] = "Notifications:ResubscribeSeconds",
     };
 
     public static IConfigurationBuilder AddChatBoostEnvironmentVariables(this IConfigurationBuilder builder) =>

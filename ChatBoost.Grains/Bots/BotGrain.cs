@@ -3,7 +3,9 @@ using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Bots;
 using ChatBoost.Grains.Interfaces.Flows;
+using ChatBoost.Grains.Interfaces.Notifications;
 using ChatBoost.Grains.Interfaces.Organizations;
+using ChatBoost.Grains.Notifications;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -260,15 +262,24 @@ public sealed class BotGrain(
     }
 
     /// <summary>
-    /// HOOK POINT for the notifications issue: tell the bot's organization that its WhatsApp access token was rejected.
-    /// Today a warning in the silo log (the reason is Meta's code and message, never the token).
+    /// Tells the members of the bot's organization who may read it (a <c>bot_credentials_invalid</c> notification) and
+    /// logs a warning (the reason is Meta's code and message, never the token). The invalid mark is already saved: a
+    /// notification that cannot be delivered is logged, not retried, and does not fail the send that found it.
     /// </summary>
-    private Task NotifyCredentialsInvalidAsync()
+    private async Task NotifyCredentialsInvalidAsync()
     {
         logger.LogWarning(
             "Bot {BotId} (organization {OrganizationId}): Meta rejected the WhatsApp access token ({Reason}); sends are stopped until the access token is updated.",
             Id, S.OrganizationId, S.CredentialsInvalidReason);
-        return Task.CompletedTask;
+        try
+        {
+            await GrainFactory.GetGrain<INotificationHubGrain>(S.OrganizationId).PublishAsync(
+                [BotNotices.CredentialsInvalid(Id, S.Name, S.OrganizationId, S.CredentialsInvalidReason, S.CredentialsInvalidAt ?? time.GetUtcNow())]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Bot {BotId}: the credentials-invalid notification could not be delivered.", Id);
+        }
     }
 
     /// <summary>

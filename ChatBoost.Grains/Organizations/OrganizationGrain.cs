@@ -2,6 +2,7 @@ using ChatBoost.Grains.Flows.Http;
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Organizations;
+using ChatBoost.Grains.Notifications;
 using Dapper;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,8 @@ public sealed class OrganizationGrain(
     OrganizationProjection projection,
     Database database,
     TimeProvider time,
-    IOptions<OrganizationLimits> limits) : Grain, IOrganizationGrain
+    IOptions<OrganizationLimits> limits,
+    TeamNotifications team) : Grain, IOrganizationGrain
 {
     /// <summary>More pending invitations than this is a mistake or abuse.</summary>
     public const int MaxPendingInvitations = 200;
@@ -118,6 +120,7 @@ public sealed class OrganizationGrain(
         var member = S.Members[userId] with { Role = role };
         S.Members[userId] = member;
         await SaveAsync();
+        await team.RoleChangedAsync(Id, S.Name, userId, role);
         return CommandResult.Ok(new MemberView(userId, member.Role, member.JoinedAt));
     }
 
@@ -130,6 +133,11 @@ public sealed class OrganizationGrain(
 
         S.Members.Remove(userId);
         await SaveAsync();
+        if (actorUserId != userId)
+        {
+            await team.RemovedAsync(Id, S.Name, userId);
+        }
+
         return CommandResult.Ok(true);
     }
 
@@ -165,6 +173,7 @@ public sealed class OrganizationGrain(
         S.Invitations[id] = invitation;
         PruneClosedInvitations(now);
         await SaveAsync();
+        await team.InvitedAsync(Id, S.Name, id, command.InvitedUserId, command.Email, command.Role);
         return CommandResult.Ok(ToView(invitation, now));
     }
 

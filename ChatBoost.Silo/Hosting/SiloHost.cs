@@ -6,6 +6,7 @@ using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Infrastructure;
+using ChatBoost.Grains.Notifications;
 using ChatBoost.Grains.Organizations;
 using ChatBoost.Grains.Triggers;
 using ChatBoost.Grains.WhatsApp;
@@ -143,6 +144,7 @@ public static class SiloHost
         services.AddChatBoostOrganizations(configuration);
         services.AddChatBoostAnalytics();
         services.AddChatBoostTriggers();
+        services.AddChatBoostNotifications(configuration);
     }
 
     private static void ConfigureLogging(HostApplicationBuilder builder, bool debug)

@@ -1,4 +1,5 @@
 using ChatBoost.Grains.Analytics;
+using ChatBoost.Grains.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBoost.Grains.Contacts.Events;
@@ -13,6 +14,7 @@ public static class ContactEventSubscriberRegistration
     {
         services.AddSingleton<IContactEventSubscriberBase, LiveCountersSubscriber>();
         services.AddSingleton<IContactEventSubscriberBase, Triggers.TriggerLogSubscriber>();
+        services.AddSingleton<IContactEventSubscriberBase, NotificationsSubscriber>();
         return services;
     }
 }

@@ -7,7 +7,7 @@ namespace ChatBoost.EndToEndTests.Authorization;
 public static class AuthorizationMatrix
 {
     /// <summary>All modules' endpoints. A module adds its rows here.</summary>
-    public static IEnumerable<EndpointCase> Endpoints() => PlatformEndpointCases.All().Concat(AuthEndpointCases.All()).Concat(TeamEndpointCases.All()).Concat(BotEndpointCases.All()).Concat(WhatsAppEndpointCases.All()).Concat(WebhookEndpointCases.All()).Concat(FlowEngineEndpointCases.All()).Concat(AnalyticsEndpointCases.All()).Concat(TriggerEndpointCases.All());
+    public static IEnumerable<EndpointCase> Endpoints() => PlatformEndpointCases.All().Concat(AuthEndpointCases.All()).Concat(TeamEndpointCases.All()).Concat(BotEndpointCases.All()).Concat(WhatsAppEndpointCases.All()).Concat(WebhookEndpointCases.All()).Concat(FlowEngineEndpointCases.All()).Concat(AnalyticsEndpointCases.All()).Concat(TriggerEndpointCases.All()).Concat(NotificationEndpointCases.All());
 }
 
 [Collection(SystemCollection.Name)]

@@ -97,6 +97,18 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         await StartProcessesAsync(count);
     }
 
+    /// <summary>Stops the API process gracefully and starts it again (the silos keep running).</summary>
+    public async Task RestartApiAsync()
+    {
+        await Api.StopAsync();
+        _stopped.Add(Api);
+        _api = ChildProcess.Start("api", Build.ApiDll, new Dictionary<string, string?>(_environment)
+        {
+            ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
+        });
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+    }
+
     /// <summary>SIGKILL of one silo process (no shutdown, nothing flushed): a machine that died.</summary>
     public async Task KillSiloAsync(int index)
     {

@@ -16,6 +16,7 @@ public class OpenApiContractTests(SharedSystemFixture fixture)
     [
         "Auth_Register", "Auth_VerifyEmail", "Auth_Token",
         "WhatsApp_VerifyWebhook", "WhatsApp_VerifyBotWebhook", "WhatsApp_ReceiveWebhook", "WhatsApp_ReceiveBotWebhook",
+        "Notifications_WebSocket",
     ];
 
     [Fact]

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using ChatBoost.Api.Http;
+using ChatBoost.Grains.Interfaces.Auth;
+using ChatBoost.Grains.Interfaces.Notifications;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace ChatBoost.Api.Notifications;
+
+/// <summary>
+/// <c>GET /ws?ticket=…[&amp;after=id]</c>: the live stream. Anonymous at the HTTP layer: the one-time ticket is the
+/// authentication, checked before the upgrade (missing, unknown, used or expired: 401, nothing streamed). With
+/// <c>after</c>, the socket first receives the user's notifications with a higher id from the table, oldest first, then
+/// the live ones. Frames are JSON text: <c>{"type": "notification" | "notification_updated", "notification": {…}}</c>;
+/// a client <c>{"type": "ping"}</c> is answered <c>{"type": "pong"}</c>, and WebSocket pings keep the connection alive.
+/// </summary>
+public static class NotificationSocketEndpoint
+{
+    public const int ReplayPage = 200;
+
+    public static IApplicationBuilder UseNotificationWebSockets(this IApplicationBuilder app) => app.UseWebSockets();
+
+    public static void MapNotificationSocket(this IEndpointRouteBuilder app) =>
+        app.MapGet("/ws", ConnectAsync)
+            .AllowAnonymous()
+            .WithTags(NotificationEndpoints.Tag)
+            .WithMetadata(new TagDescriptionMetadata(NotificationEndpoints.Tag, NotificationEndpoints.TagDescription))
+            .WithName("Notifications_WebSocket")
+            .WithSummary("The live notification stream (WebSocket; authenticate with ?ticket= from POST /notifications/ws-ticket)")
+            .WithDescription("Answers 101 Switching Protocols to a valid upgrade. after=<id>: first what has a higher id (missed while away), then live notifications; each once, in order.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static async Task<IResult> ConnectAsync(
+        HttpContext http, IClusterClient cluster, NotificationStreams streams, NotificationSocketOptions options, IOptions<JsonOptions> json,
+        TimeProvider time, IHostApplicationLifetime lifetime)
+    {
+        var ticket = await WebSocketTickets.RedeemAsync(cluster, http.Request.Query["ticket"].ToString());
+        if (ticket is null || await cluster.GetGrain<IUserGrain>(ticket.UserId).GetAsync() is not { IsActive: true })
+        {
+            return Problems.Unauthorized("A valid one-time ticket from POST /notifications/ws-ticket is required.");
+        }
+
+        long? after = null;
+        if (http.Request.Query["after"].ToString() is { Length: > 0 } raw)
+        {
+            if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return Problems.Validation("after", "Must be a notification id (a whole number, 0 for everything kept).");
+            }
+
+            after = id;
+        }
+
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.BadRequest("This is the WebSocket endpoint: send an upgrade request.");
+        }
+
+        if (!streams.HasRoomFor(ticket.UserId))
+        {
+            return TypedResults.Problem(
+                $"At most {options.MaxSocketsPerUser} sockets per user.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sockets.");
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveInterval,
+        });
+        var session = new SocketSession(socket, ticket.UserId, options.SocketQueue, json.Value.SerializerOptions, replaying: after is not null);
+        if (streams.Attach(session) is not { } stream)
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "too many sockets", lifetime.ApplicationStopping);
+            return Results.Empty;
+        }
+
+        try
+        {
+            await stream.EnsureSubscribedAsync();
+            var running = session.RunAsync(ticket.TokenExpiresAt, time, lifetime.ApplicationStopping);
+            if (after is { } from)
+            {
+                await ReplayAsync(cluster, session, from, lifetime.ApplicationStopping);
+            }
+
+            await running;
+        }
+        finally
+        {
+            await streams.DetachAsync(stream, session);
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task ReplayAsync(IClusterClient cluster, SocketSession session, long after, CancellationToken cancellationToken)
+    {
+        var query = cluster.GetGrain<INotificationQueryGrain>(0);
+        for (var last = after; ;)
+        {
+            var page = await query.AfterAsync(session.UserId, last, ReplayPage);
+            await session.ReplayAsync(page, cancellationToken);
+            if (page.Count < ReplayPage)
+            {
+                break;
+            }
+
+            last = page[^1].Id;
+        }
+
+        session.EndReplay();
+    }
+}

@@ -1,0 +1,254 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using ChatBoost.Grains.Interfaces.Notifications;
+
+namespace ChatBoost.Api.Notifications;
+
+/// <summary>
+/// One open <c>/ws</c> socket: a bounded queue of text frames drained by one send loop, so a slow client fills only its
+/// own queue and is disconnected when it is full, never slowing the user's other sockets. Every notification is sent
+/// once (the ids sent are remembered); while the socket replays what it missed (<c>?after=</c>), live notifications are
+/// held and follow the replay, so nothing is skipped or doubled. Closes when its bearer token expires or when asked
+/// (deactivation), with a close frame after what is queued.
+/// </summary>
+public sealed class SocketSession
+{
+    /// <summary>Ids remembered as sent (the dedupe window); far more than any replay page plus its live overlap.</summary>
+    public const int SentWindow = 4096;
+
+    private const int MaxIncomingBytes = 4096;
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly JsonSerializerOptions _json;
+    private readonly Channel<string> _queue;
+    private readonly int _capacity;
+    private readonly Lock _gate = new();
+    private readonly HashSet<long> _sent = [];
+    private readonly Queue<long> _sentOrder = new();
+    private readonly CancellationTokenSource _abort = new();
+    private List<(Notification Notification, bool Updated)>? _held;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "closing";
+    private bool _closed;
+
+    public SocketSession(WebSocket socket, long userId, int capacity, JsonSerializerOptions json, bool replaying)
+    {
+        _socket = socket;
+        _json = json;
+        _capacity = capacity;
+        UserId = userId;
+        _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _held = replaying ? [] : null;
+    }
+
+    public long UserId { get; }
+
+    /// <summary>A live notification (or an update of one) for this socket.</summary>
+    public void Offer(Notification notification, bool updated)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (_held is not null)
+            {
+                _held.Add((notification, updated));
+                if (_held.Count > _capacity)
+                {
+                    AbortLocked("too slow: the send queue is full");
+                }
+
+                return;
+            }
+
+            EnqueueLocked(notification, updated);
+        }
+    }
+
+    /// <summary>
+    /// Replayed notifications (oldest first), waiting for room in the queue (the live ones are held meanwhile); call
+    /// <see cref="EndReplay"/> after the last page.
+    /// </summary>
+    public async Task ReplayAsync(IEnumerable<Notification> page, CancellationToken cancellationToken)
+    {
+        foreach (var notification in page)
+        {
+            string? frame;
+            lock (_gate)
+            {
+                frame = _closed ? null : FrameIfNewLocked(notification, updated: false);
+            }
+
+            if (frame is not null)
+            {
+                await _queue.Writer.WriteAsync(frame, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The live notifications held during the replay follow it, minus those the replay already sent.</summary>
+    public void EndReplay()
+    {
+        lock (_gate)
+        {
+            var held = _held ?? [];
+            _held = null;
+            foreach (var (notification, updated) in held)
+            {
+                EnqueueLocked(notification, updated);
+            }
+        }
+    }
+
+    /// <summary>Closes after what is queued, with this status and reason.</summary>
+    public void Close(WebSocketCloseStatus status, string reason)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            _closeStatus = status;
+            _closeReason = reason;
+            _queue.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Runs the socket until it closes: the send loop, the receive loop, the token's expiry.</summary>
+    public async Task RunAsync(DateTimeOffset tokenExpiresAt, TimeProvider time, CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _abort.Token);
+        var left = tokenExpiresAt - time.GetUtcNow();
+        using var expiry = time.CreateTimer(
+            _ => Close(WebSocketCloseStatus.PolicyViolation, "token expired"), null, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        var receiving = ReceiveAsync(linked.Token);
+        try
+        {
+            await foreach (var frame in _queue.Reader.ReadAllAsync(linked.Token))
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                timeout.CancelAfter(SendTimeout);
+                await _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            }
+
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+                timeout.CancelAfter(CloseTimeout);
+                await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // Aborted (a slow client, the process stopping) or the peer went away: nothing more to send.
+        }
+        finally
+        {
+            Close(WebSocketCloseStatus.NormalClosure, "closing");
+
+            // After our close frame, the client answers with its own, which ends the receive loop; aborting before that
+            // could reset the connection under the close frame.
+            await receiving.WaitAsync(CloseTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _abort.Cancel();
+            await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _socket.Abort();
+        }
+    }
+
+    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxIncomingBytes];
+        try
+        {
+            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var received = await _socket.ReceiveAsync(buffer, cancellationToken);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    Close(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+
+                if (!received.EndOfMessage)
+                {
+                    Close(WebSocketCloseStatus.MessageTooBig, $"messages are at most {MaxIncomingBytes} bytes");
+                    return;
+                }
+
+                if (received.MessageType == WebSocketMessageType.Text && IsPing(buffer.AsSpan(0, received.Count)))
+                {
+                    _queue.Writer.TryWrite("""{"type":"pong"}""");
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            Close(WebSocketCloseStatus.NormalClosure, "closing");
+        }
+    }
+
+    private static bool IsPing(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(message);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "ping";
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private void EnqueueLocked(Notification notification, bool updated)
+    {
+        if (!_closed && FrameIfNewLocked(notification, updated) is { } frame && !_queue.Writer.TryWrite(frame))
+        {
+            AbortLocked("too slow: the send queue is full");
+        }
+    }
+
+    /// <summary>The frame for a notification not sent before (an update is always sent), remembering it as sent.</summary>
+    private string? FrameIfNewLocked(Notification notification, bool updated)
+    {
+        if (!updated)
+        {
+            if (!_sent.Add(notification.Id))
+            {
+                return null;
+            }
+
+            _sentOrder.Enqueue(notification.Id);
+            if (_sentOrder.Count > SentWindow)
+            {
+                _sent.Remove(_sentOrder.Dequeue());
+            }
+        }
+
+        return JsonSerializer.Serialize(
+            new NotificationFrame(updated ? "notification_updated" : "notification", NotificationResponse.From(notification)), _json);
+    }
+
+    private void AbortLocked(string reason)
+    {
+        _closed = true;
+        _closeStatus = WebSocketCloseStatus.PolicyViolation;
+        _closeReason = reason;
+        _queue.Writer.TryComplete();
+        _abort.Cancel();
+    }
+
+    private sealed record NotificationFrame(string Type, NotificationResponse Notification);
+}
