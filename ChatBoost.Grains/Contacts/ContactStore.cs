@@ -1,10 +1,5 @@
-using System.Globalization;
-using ChatBoost.Grains.Contacts.Events;
-using ChatBoost.Grains.Flows.Definition;
-using ChatBoost.Grains.Flows.Engine;
 using ChatBoost.Grains.Infrastructure;
 using Npgsql;
-using NpgsqlTypes;
 using static ChatBoost.Grains.Contacts.ContactRowMapping;
 
 namespace ChatBoost.Grains.Contacts;
