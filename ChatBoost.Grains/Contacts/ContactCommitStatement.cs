@@ -261,20 +261,9 @@ internal sealed class ContactCommitStatement : BatchedStatement<(long ContactId,
 
     private static void AddEvents(NpgsqlParameterCollection p, List<NewContactEvent> events)
     {
-        p.Add(Array("ev_types", NpgsqlDbType.Text, events.Select(e => (object?)e.Type)));
-        p.Add(Array("ev_bots", NpgsqlDbType.Bigint, events.Select(e => (object?)e.BotId)));
-        p.Add(Array("ev_orgs", NpgsqlDbType.Bigint, events.Select(e => (object?)e.OrganizationId)));
-        p.Add(Array("ev_was", NpgsqlDbType.Text, events.Select(e => (object?)e.ContactWaId)));
-        p.Add(Array("ev_contacts", NpgsqlDbType.Bigint, events.Select(e => (object?)e.ContactId)));
-        p.Add(Array("ev_messages", NpgsqlDbType.Bigint, events.Select(e => (object?)e.MessageId)));
-        p.Add(Array("ev_executions", NpgsqlDbType.Bigint, events.Select(e => (object?)e.ExecutionId)));
-        p.Add(Array("ev_flows", NpgsqlDbType.Bigint, events.Select(e => (object?)e.FlowId)));
-        p.Add(Array("ev_nodes", NpgsqlDbType.Bigint, events.Select(e => (object?)e.NodeId)));
-        p.Add(Array("ev_ats", NpgsqlDbType.TimestampTz, events.Select(e => (object?)e.OccurredAt.ToUniversalTime())));
-        p.Add(Array("ev_data", NpgsqlDbType.Text, events.Select(e => (object?)e.DataJson)));
+        ContactEventSql.AddParameters(p, events);
         p.Add(Array("ev_exec", NpgsqlDbType.Boolean, events.Select(e => (object?)IsExecutionEvent(e.Type))));
     }
 
-    private static NpgsqlParameter Array(string name, NpgsqlDbType type, IEnumerable<object?> values) =>
-        new(name, NpgsqlDbType.Array | type) { Value = values.Select(v => v ?? DBNull.Value).ToArray() };
+    private static NpgsqlParameter Array(string name, NpgsqlDbType type, IEnumerable<object?> values) => ContactEventSql.Array(name, type, values);
 }

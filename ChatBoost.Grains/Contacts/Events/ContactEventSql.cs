@@ -50,7 +50,8 @@ public static class ContactEventSql
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void AddParameters(NpgsqlParameterCollection p, IReadOnlyList<NewContactEvent> events)
+    /// <summary>The events as the column arrays <c>@ev_types … @ev_data</c> (also used by <c>ContactCommitStatement</c>).</summary>
+    public static void AddParameters(NpgsqlParameterCollection p, IReadOnlyList<NewContactEvent> events)
     {
         p.Add(Array("ev_types", NpgsqlDbType.Text, events.Select(e => (object?)e.Type)));
         p.Add(Array("ev_bots", NpgsqlDbType.Bigint, events.Select(e => (object?)e.BotId)));
@@ -65,6 +66,7 @@ public static class ContactEventSql
         p.Add(Array("ev_data", NpgsqlDbType.Text, events.Select(e => (object?)e.DataJson)));
     }
 
-    private static NpgsqlParameter Array(string name, NpgsqlDbType type, IEnumerable<object?> values) =>
+    /// <summary>An array parameter of <paramref name="type"/> whose nulls are sent as SQL NULL.</summary>
+    public static NpgsqlParameter Array(string name, NpgsqlDbType type, IEnumerable<object?> values) =>
         new(name, NpgsqlDbType.Array | type) { Value = values.Select(v => v ?? DBNull.Value).ToArray() };
 }
