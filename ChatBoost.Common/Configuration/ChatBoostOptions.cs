@@ -9,6 +9,16 @@ public sealed class DatabaseOptions
 
     public string? Url { get; set; }
 
+    /// <summary>
+    /// The most connections the silo's own pool (query tables, the statement writer, the message writer) opens
+    /// (env DATABASE_POOL_SIZE). With <see cref="OrleansPoolSize"/> it is the silo's whole share of PostgreSQL's
+    /// <c>max_connections</c>: size that as silos × (both pools) + a margin for migrations and operators.
+    /// </summary>
+    public int PoolSize { get; set; } = 40;
+
+    /// <summary>The most connections Orleans' ADO.NET grain storage and reminder providers open together (env DATABASE_ORLEANS_POOL_SIZE).</summary>
+    public int OrleansPoolSize { get; set; } = 16;
+
     /// <summary>The Npgsql connection string; throws <see cref="ConfigurationException"/> for a bad or missing URL.</summary>
     public string GetConnectionString() =>
         string.IsNullOrWhiteSpace(Url)

@@ -13,10 +13,16 @@ public sealed record ChatBoostSettings(
     AuthOptions Auth,
     bool Debug)
 {
+    /// <summary>The bound of the silo's own PostgreSQL pool (DATABASE_POOL_SIZE).</summary>
+    public int DatabasePoolSize { get; init; } = new DatabaseOptions().PoolSize;
+
+    /// <summary>The bound of the pool Orleans' storage and reminder providers share (DATABASE_ORLEANS_POOL_SIZE).</summary>
+    public int DatabaseOrleansPoolSize { get; init; } = new DatabaseOptions().OrleansPoolSize;
+
     public static ChatBoostSettings Load(IConfiguration configuration, bool isProduction)
     {
         var problems = new List<string>();
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = Bind<DatabaseOptions>(configuration, DatabaseOptions.Section, problems);
         var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
         var cluster = Bind<ClusterSettings>(configuration, ClusterSettings.Section, problems);
         var auth = Bind<AuthOptions>(configuration, AuthOptions.Section, problems);
@@ -26,6 +32,16 @@ public sealed record ChatBoostSettings(
         if (string.IsNullOrWhiteSpace(cluster.ServiceId) || string.IsNullOrWhiteSpace(cluster.ClusterId))
         {
             problems.Add("ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID must not be empty.");
+        }
+
+        if (database.PoolSize is < 2 or > 1000)
+        {
+            problems.Add("DATABASE_POOL_SIZE must be between 2 and 1000.");
+        }
+
+        if (database.OrleansPoolSize is < 2 or > 1000)
+        {
+            problems.Add("DATABASE_ORLEANS_POOL_SIZE must be between 2 and 1000.");
         }
 
         if (cluster.ResponseTimeoutSeconds is < 1 or > 300)
@@ -39,7 +55,11 @@ public sealed record ChatBoostSettings(
             throw new ConfigurationException("ChatBoost cannot start:" + Environment.NewLine + "- " + string.Join(Environment.NewLine + "- ", problems));
         }
 
-        return new ChatBoostSettings(connectionString!, redisConnection!, cluster, auth, configuration.GetValue("Debug", false));
+        return new ChatBoostSettings(connectionString!, redisConnection!, cluster, auth, configuration.GetValue("Debug", false))
+        {
+            DatabasePoolSize = database.PoolSize,
+            DatabaseOrleansPoolSize = database.OrleansPoolSize,
+        };
     }
 
     private static T Bind<T>(IConfiguration configuration, string section, List<string> problems)

@@ -13,6 +13,8 @@ public static class EnvironmentVariables
     public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["DATABASE_URL"] = "Database:Url",
+        ["DATABASE_POOL_SIZE"] = "Database:PoolSize",
+        ["DATABASE_ORLEANS_POOL_SIZE"] = "Database:OrleansPoolSize",
         ["REDIS_URL"] = "Redis:Url",
         ["SECRET_KEY"] = "Auth:SecretKey",
         ["ACCESS_TOKEN_EXPIRE_MINUTES"] = "Auth:AccessTokenExpireMinutes",

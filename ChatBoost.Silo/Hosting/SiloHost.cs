@@ -43,7 +43,7 @@ public static class SiloHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials, keyRing);
 
-        var connectionString = settings.DatabaseConnectionString;
+        var orleansConnectionString = DatabasePools.From(settings).Orleans;
         var redis = settings.Redis;
         var cluster = settings.Cluster;
         builder.UseOrleans(silo =>
@@ -75,7 +75,7 @@ public static class SiloHost
                 silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedIp), endpoints.Port, endpoints.GatewayPort, listenOnAnyHostAddress: true);
             }
 
-            ConfigurePersistence(silo, connectionString);
+            ConfigurePersistence(silo, orleansConnectionString);
             // The outbox reconciler's reminder exists from the first silo start on (registering it again is a no-op).
             silo.AddStartupTask(static (services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IOutboxReconcilerGrain>(0).StartAsync());
@@ -127,7 +127,7 @@ public static class SiloHost
         // Orleans' ADO.NET providers find the driver by its invariant name.
         DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(settings.DatabaseConnectionString));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(DatabasePools.From(settings).Query));
         services.AddSingleton<Database>();
         services.AddChatBoostSecretProtection(keyRing);
         services.AddSingleton<OrganizationProjection>();

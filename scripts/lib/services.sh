@@ -203,7 +203,8 @@ cb_pg_start() {
             echo "listen_addresses = '127.0.0.1'"
             echo "port = $port"
             echo "unix_socket_directories = '$sock'"
-            echo "max_connections = 200"
+            # Test instances serve a grain-test cluster and several end-to-end silos at once (two bounded pools each).
+            if [ "$mode" = test ]; then echo "max_connections = 400"; else echo "max_connections = 200"; fi
             if [ "$mode" = test ]; then
                 echo "fsync = off"
                 echo "synchronous_commit = off"

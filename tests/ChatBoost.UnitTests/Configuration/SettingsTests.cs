@@ -48,6 +48,29 @@ public class SettingsTests
         Assert.Contains("Host=localhost", settings.DatabaseConnectionString, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PoolSizesBindFromTheirVariablesAndDefaultWhenUnset()
+    {
+        var settings = ChatBoostSettings.Load(Valid(("DATABASE_POOL_SIZE", "24"), ("DATABASE_ORLEANS_POOL_SIZE", "6")), isProduction: false);
+        Assert.Equal(24, settings.DatabasePoolSize);
+        Assert.Equal(6, settings.DatabaseOrleansPoolSize);
+
+        var defaults = ChatBoostSettings.Load(Valid(), isProduction: false);
+        Assert.Equal(new DatabaseOptions().PoolSize, defaults.DatabasePoolSize);
+        Assert.Equal(new DatabaseOptions().OrleansPoolSize, defaults.DatabaseOrleansPoolSize);
+    }
+
+    [Theory]
+    [InlineData("DATABASE_POOL_SIZE", "1")]
+    [InlineData("DATABASE_POOL_SIZE", "1001")]
+    [InlineData("DATABASE_ORLEANS_POOL_SIZE", "0")]
+    [InlineData("DATABASE_ORLEANS_POOL_SIZE", "many")]
+    public void APoolSizeOutOfRangeOrNotANumberRefusesToStartNamingTheVariable(string variable, string value)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => ChatBoostSettings.Load(Valid((variable, value)), isProduction: false));
+        Assert.Contains(value == "many" ? "'Database' setting" : variable, e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "not set")]
     [InlineData("your-secret-key-here", "example value")]
