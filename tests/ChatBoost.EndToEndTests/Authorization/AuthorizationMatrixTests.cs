@@ -10,7 +10,7 @@ public static class AuthorizationMatrix
     public static IEnumerable<EndpointCase> Endpoints() => PlatformEndpointCases.All().Concat(AuthEndpointCases.All()).Concat(TeamEndpointCases.All()).Concat(BotEndpointCases.All()).Concat(WhatsAppEndpointCases.All()).Concat(WebhookEndpointCases.All()).Concat(FlowEngineEndpointCases.All()).Concat(AnalyticsEndpointCases.All()).Concat(TriggerEndpointCases.All()).Concat(NotificationEndpointCases.All());
 }
 
-[Collection(SystemCollection.Name)]
+[Collection(SecondSystemCollection.Name)]
 public class AuthorizationMatrixTests(SharedSystemFixture fixture)
 {
     private static readonly Dictionary<string, EndpointCase> ByName = AuthorizationMatrix.Endpoints().ToDictionary(e => e.Name);

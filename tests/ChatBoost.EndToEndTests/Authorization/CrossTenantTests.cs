@@ -13,7 +13,7 @@ namespace ChatBoost.EndToEndTests.Authorization;
 /// ids belong to different organizations. And every list, search and statistics answer B's owner gets holds none of
 /// A's ids, while it does hold B's own (so the check can fail).
 /// </summary>
-[Collection(SystemCollection.Name)]
+[Collection(SecondSystemCollection.Name)]
 public class CrossTenantTests(SharedSystemFixture fixture)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);

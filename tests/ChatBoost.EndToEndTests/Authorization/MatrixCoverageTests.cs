@@ -7,7 +7,7 @@ namespace ChatBoost.EndToEndTests.Authorization;
 /// endpoint data source, see <c>ChatBoost.Api.Hosting.RouteTableLog</c>) and every route in it must have at least one
 /// row, named "METHOD /pattern" (a suffix after '?' tells variants of one route apart).
 /// </summary>
-[Collection(SystemCollection.Name)]
+[Collection(SecondSystemCollection.Name)]
 public partial class MatrixCoverageTests(SharedSystemFixture fixture)
 {
     private const string Prefix = "Route table: ";

@@ -14,7 +14,7 @@ namespace ChatBoost.EndToEndTests.Platform;
 /// API directly. A contract change that breaks generated clients (an undeclared parameter, a changed shape, a missing
 /// schema) fails the generation, the compilation or the walk-through.
 /// </summary>
-[Collection(SystemCollection.Name)]
+[Collection(SecondSystemCollection.Name)]
 public class GeneratedClientTests(SharedSystemFixture fixture)
 {
     private const string ResultPrefix = "walk-through: ";
