@@ -98,6 +98,8 @@ public static class TriggerEndpoints
             .Produces<TriggerResponse[]>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        triggers.MapOptKeywordEndpoints();
+
         var trigger = triggers.MapGroup("/{trigger_id:long}");
         trigger.MapGet("", async ([FromRoute(Name = "trigger_id")] long triggerId, HttpContext http, IClusterClient cluster) =>
                 await TriggerAccess.TriggerSet(http, cluster).GetAsync(triggerId) is { } t ? TypedResults.Ok(TriggerResponse.From(t)) : NotFound())

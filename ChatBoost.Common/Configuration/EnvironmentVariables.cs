@@ -74,6 +74,8 @@ public static class EnvironmentVariables
         ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
         ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
         ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
+        ["TRIGGER_CHAIN_MAX_STARTS"] = "Triggers:ChainMaxStarts",
+        ["TRIGGER_CHAIN_WINDOW_MINUTES"] = "Triggers:ChainWindowMinutes",
         ["NOTIFICATION_RETENTION_DAYS"] = "Notifications:RetentionDays",
         ["NOTIFICATION_MAX_SOCKETS_PER_USER"] = "Notifications:MaxSocketsPerUser",
         ["NOTIFICATION_SOCKET_QUEUE"] = "Notifications:SocketQueue",

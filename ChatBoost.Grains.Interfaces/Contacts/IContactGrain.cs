@@ -67,6 +67,14 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     [Alias("StartExecution")]
     Task<CommandResult<ExecutionView>> StartExecutionAsync(StartExecutionCommand command);
 
+    /// <summary>
+    /// Starts a flow for automation, once per <see cref="AutomatedStartCommand.StartKey"/> (the key is written with the
+    /// execution, under a unique index). Refuses, with the reason, when the contact has an active execution, opted out or
+    /// does not exist; never creates the contact.
+    /// </summary>
+    [Alias("StartAutomated")]
+    Task<AutomatedStartOutcome> StartAutomatedAsync(AutomatedStartCommand command);
+
     /// <summary>Continues a waiting execution now, or retries the failed step of a failed one.</summary>
     [Alias("ResumeExecution")]
     Task<CommandResult<ExecutionView>> ResumeExecutionAsync(long executionId);

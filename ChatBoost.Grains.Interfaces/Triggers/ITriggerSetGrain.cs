@@ -30,6 +30,11 @@ public interface ITriggerSetGrain : IGrainWithIntegerKey
     [Alias("List")]
     Task<IReadOnlyList<TriggerView>> ListAsync();
 
+    /// <summary>The bot's active event triggers, by priority (highest first), then id: what the event-trigger subscriber of
+    /// the outlet fires, in that order.</summary>
+    [Alias("EventTriggers")]
+    Task<IReadOnlyList<TriggerView>> EventTriggersAsync();
+
     /// <summary>What the trigger and the bot would do with a message; changes nothing.</summary>
     [Alias("Test")]
     Task<CommandResult<TriggerTestResult>> TestAsync(long triggerId, string message);
@@ -40,4 +45,20 @@ public interface ITriggerSetGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("MatchInbound")]
     Task<InboundTriggerMatch?> MatchInboundAsync(long messageId, string contactPhone, string text);
+
+    /// <summary>
+    /// The bot's opt keywords applied to inbound text <paramref name="text"/>, and — when the contact is
+    /// <paramref name="optedIn"/> and it is not an opt-out — the keyword trigger that claims it (as
+    /// <see cref="MatchInboundAsync"/>, logged once per message). One call per inbound text the contact can take.
+    /// </summary>
+    [Alias("ClassifyInbound")]
+    Task<InboundClassification> ClassifyInboundAsync(long messageId, string contactPhone, string text, bool optedIn);
+
+    /// <summary>The bot's opt-out / opt-in keywords.</summary>
+    [Alias("GetOptKeywords")]
+    Task<OptKeywordsView> GetOptKeywordsAsync();
+
+    /// <summary>Replaces the bot's opt keywords; a null list means the defaults. 422 naming the field when a list is invalid.</summary>
+    [Alias("SetOptKeywords")]
+    Task<CommandResult<OptKeywordsView>> SetOptKeywordsAsync(long organizationId, IReadOnlyList<string>? optOut, IReadOnlyList<string>? optIn);
 }

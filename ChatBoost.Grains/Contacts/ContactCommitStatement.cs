@@ -54,10 +54,10 @@ internal sealed class ContactCommitStatement : BatchedStatement<(long ContactId,
     private const string InsertExecution = """
         INSERT INTO flow_executions (organization_id, bot_id, flow_id, flow_version, contact_id, contact_wa_id, status,
             current_node_id, state, wake_at, pending_effect, run_started_at, steps_this_run, steps, error, trigger,
-            started_by, log_count, started_at, updated_at, ended_at, version)
+            started_by, log_count, started_at, updated_at, ended_at, version, start_key)
         SELECT @e_org, @bot, @flow, @flow_version, c.id, @wa, @status, @node, @state::jsonb, @wake_at, @pending,
             @run_started_at, @steps_this_run, @steps, @error, @trigger, @started_by, @log_count, @started_at,
-            @e_updated_at, @ended_at, 1
+            @e_updated_at, @ended_at, 1, @start_key
         FROM c
         RETURNING id, version
         """;
@@ -242,6 +242,7 @@ internal sealed class ContactCommitStatement : BatchedStatement<(long ContactId,
         p.Add(TextParameter("error", s.Error));
         p.AddWithValue("trigger", execution.Trigger);
         p.Add(BigintParameter("started_by", execution.StartedBy));
+        p.Add(TextParameter("start_key", execution.StartKey));
         p.AddWithValue("log_count", execution.LogCount);
         p.AddWithValue("started_at", s.StartedAt);
         p.AddWithValue("e_updated_at", execution.UpdatedAt);

@@ -44,6 +44,7 @@ public sealed class ContactGrain(
     private ExecutionRunner _runner = null!;
     private InboundConsumer _inbound = null!;
     private ExecutionCommands _executions = null!;
+    private AutomatedStarts _automated = null!;
     private ProfileCommands _profile = null!;
     private ApiSends _sends = null!;
     private IGrainTimer? _wakeTimer;
@@ -67,6 +68,7 @@ public sealed class ContactGrain(
         _runner = new ExecutionRunner(_session, engineOptions.Value.ToLimits(), time, this, logger);
         _inbound = new InboundConsumer(_session, store, _runner, new DefaultFlowResolver(GrainFactory, programs), new KeywordTriggerResolver(GrainFactory, programs), time, logger);
         _executions = new ExecutionCommands(_session, store, _runner, programs, GrainFactory, logger);
+        _automated = new AutomatedStarts(_session, store, _runner, programs, GrainFactory, logger);
         _profile = new ProfileCommands(_session, time);
         _sends = new ApiSends(_session, sender, GrainFactory, time, logger);
 
@@ -170,6 +172,9 @@ public sealed class ContactGrain(
     /// <summary>Starts a flow; a contact not stored yet is created by the start's own commit.</summary>
     public Task<CommandResult<ExecutionView>> StartExecutionAsync(StartExecutionCommand command) =>
         Guard("starting an execution", () => _executions.StartAsync(command));
+
+    public Task<AutomatedStartOutcome> StartAutomatedAsync(AutomatedStartCommand command) =>
+        Guard("an automated start", () => _automated.StartAsync(command));
 
     public Task<CommandResult<ExecutionView>> ResumeExecutionAsync(long executionId) => Guard("resuming an execution", () => _executions.ResumeAsync(executionId));
 

@@ -65,6 +65,10 @@ internal sealed record ExecutionRecord
 
     public long? StartedBy { get; init; }
 
+    /// <summary>The deterministic key of an automated start (<c>event:&lt;trigger&gt;:&lt;event&gt;</c>), written by the
+    /// insert only (unique: a second start with the same key fails); null otherwise, and not loaded back.</summary>
+    public string? StartKey { get; init; }
+
     public required ExecutionSnapshot Snapshot { get; init; }
 
     public int LogCount { get; init; }

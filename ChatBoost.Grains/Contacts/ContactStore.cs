@@ -114,6 +114,15 @@ public sealed class ContactStore(Database database, BatchingStatementWriter writ
         return await reader.ReadAsync(cancellationToken) ? ReadExecution(reader) : null;
     }
 
+    /// <summary>The execution started with this automated start key (any contact: the key is unique), or null.</summary>
+    internal async Task<long?> FindExecutionByStartKeyAsync(string startKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT id FROM flow_executions WHERE start_key = @key", connection);
+        command.Parameters.AddWithValue("key", startKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+    }
+
     /// <summary>
     /// Writes the changes in one statement (<see cref="ContactCommitStatement"/>), batched with other contacts' commits by
     /// <see cref="BatchingStatementWriter"/>, and returns the rows with their new ids and versions.

@@ -53,7 +53,7 @@ internal sealed class ExecutionRunner(
 
     public async Task<ExecutionRecord> StartAsync(
         FlowProgram program, long organizationId, string trigger, long? startedBy, IReadOnlyDictionary<string, JsonElement> initial,
-        PendingInbound? consumed)
+        PendingInbound? consumed, string? startKey = null)
     {
         var now = time.GetUtcNow();
         var contact = ContactAfter(organizationId, consumed, now);
@@ -65,6 +65,7 @@ internal sealed class ExecutionRunner(
             FlowVersion = program.Version,
             Trigger = trigger,
             StartedBy = startedBy,
+            StartKey = startKey,
             Snapshot = outcome.State,
         };
         return await CommitStepAsync(null, record, outcome, program, contact, consumed, []);
@@ -191,7 +192,8 @@ internal sealed class ExecutionRunner(
         var changes = new ContactChanges(contact);
         if (!contact.IsStored)
         {
-            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, contact.OrganizationId, session.WaId, now, contact.Name));
+            changes.Events.Add(ContactEventFactory.ContactCreated(
+                session.BotId, contact.OrganizationId, session.WaId, now, contact.Name, consumed is null ? "api" : "whatsapp"));
         }
 
         foreach (var set in outcome.Effects.OfType<SetAttributeEffect>())

@@ -109,11 +109,11 @@ internal sealed class InboundConsumer(
     {
         var status = session.Execution?.Snapshot.Status;
         var optedIn = session.Contact?.OptedIn ?? true;
-        var opt = message.MessageType == "text" ? OptKeywords.Default.Classify(message.Text) : null;
+        OptIntent? opt = null;
         KeywordClaim? claim = null;
-        if (InboundRouting.NeedsTriggerLookup(status, optedIn, opt, message.MessageType == "text" && message.Text is not null))
+        if (InboundRouting.NeedsBotLookup(status, message.MessageType == "text" && message.Text is not null))
         {
-            claim = await triggers.FindAsync(session.BotId, message.Id, session.WaId, message.Text!);
+            (opt, claim) = await triggers.ClassifyAsync(session.BotId, message.Id, session.WaId, message.Text!, optedIn);
         }
 
         FlowProgram? program = null;
@@ -169,7 +169,7 @@ internal sealed class InboundConsumer(
         var changes = new ContactChanges(consumed with { OptedIn = optedIn, OptedChangedAt = now, UpdatedAt = now });
         if (!before.IsStored)
         {
-            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, before.OrganizationId, session.WaId, now, changes.Contact.Name));
+            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, before.OrganizationId, session.WaId, now, changes.Contact.Name, "whatsapp"));
         }
 
         changes.Events.Add(ContactEventFactory.MessageReceived(
@@ -187,7 +187,7 @@ internal sealed class InboundConsumer(
         var changes = new ContactChanges(ContactUpdates.Consumed(before, message, session.LastInboundAt, now));
         if (!before.IsStored)
         {
-            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, before.OrganizationId, session.WaId, now, changes.Contact.Name));
+            changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, before.OrganizationId, session.WaId, now, changes.Contact.Name, "whatsapp"));
         }
 
         changes.Events.Add(ContactEventFactory.MessageReceived(

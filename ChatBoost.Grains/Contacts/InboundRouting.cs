@@ -37,7 +37,7 @@ public enum InboundRoute
 
 /// <summary>
 /// The precedence for an inbound message, pure, in this order: (0) a running step holds the queue; (1) an opt-out keyword
-/// (STOP, UNSUBSCRIBE, END, QUIT, CANCEL, OPTOUT) opts an opted-in contact out, an opt-in keyword (START, UNSTOP) opts an
+/// of the bot (by default STOP, UNSUBSCRIBE, END, QUIT, CANCEL, OPTOUT) opts an opted-in contact out, an opt-in keyword (START, UNSTOP) opts an
 /// opted-out contact in — either is consumed and starts nothing; an opt-out keyword from a contact already out is
 /// consumed only, an opt-in keyword from a contact already in is an ordinary message; (2) an execution waiting for a
 /// reply takes it (a duration wait logs it), unless a keyword trigger marked <c>interrupts_waiting</c> matches; (3)
@@ -45,6 +45,11 @@ public enum InboundRoute
 /// </summary>
 public static class InboundRouting
 {
+    /// <summary>Whether the bot's trigger set is asked (once) for this message: its opt keywords classify any text the
+    /// contact can take now (not while a step runs: it waits after the cursor), and <see cref="NeedsTriggerLookup"/> says
+    /// whether it also looks for a keyword trigger.</summary>
+    public static bool NeedsBotLookup(ExecutionStatus? active, bool hasText) => hasText && active != ExecutionStatus.Running;
+
     /// <summary>Whether the bot's trigger set must be asked (once) for this message: not while a step runs, not for an
     /// opt-out, not for an opted-out contact.</summary>
     public static bool NeedsTriggerLookup(ExecutionStatus? active, bool optedIn, OptIntent? opt, bool hasText) =>

@@ -46,7 +46,7 @@ internal sealed class ProfileCommands(ContactSession session, TimeProvider time)
         };
         var changes = new ContactChanges(contact);
         changes.UpsertAttributes.AddRange(converted);
-        changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, contact.OrganizationId, session.WaId, now, contact.Name));
+        changes.Events.Add(ContactEventFactory.ContactCreated(session.BotId, contact.OrganizationId, session.WaId, now, contact.Name, "api"));
         try
         {
             await session.CommitAsync(changes);

@@ -1,6 +1,7 @@
 using ChatBoost.Grains.Flows;
 using ChatBoost.Grains.Flows.Engine;
 using ChatBoost.Grains.Interfaces.Triggers;
+using ChatBoost.Grains.Triggers.Matching;
 
 namespace ChatBoost.Grains.Triggers;
 
@@ -14,14 +15,13 @@ internal sealed record KeywordClaim(InboundTriggerMatch Match, FlowProgram Progr
 /// <summary>What the contact's inbound consumer asks for a message no execution holds: the bot's trigger set, once.</summary>
 internal sealed class KeywordTriggerResolver(IGrainFactory grains, FlowProgramCache programs)
 {
-    public async Task<KeywordClaim?> FindAsync(long botId, long messageId, string contactPhone, string text)
+    /// <summary>The bot's opt keywords applied to the text, and the keyword trigger that claims it (with its program), if any.</summary>
+    public async Task<(OptIntent? Opt, KeywordClaim? Claim)> ClassifyAsync(long botId, long messageId, string contactPhone, string text, bool optedIn)
     {
-        if (await grains.GetGrain<ITriggerSetGrain>(botId).MatchInboundAsync(messageId, contactPhone, text) is not { } match
-            || await programs.GetAsync(match.FlowId, match.FlowVersion) is not { } program)
-        {
-            return null;
-        }
-
-        return new KeywordClaim(match, program);
+        var found = await grains.GetGrain<ITriggerSetGrain>(botId).ClassifyInboundAsync(messageId, contactPhone, text, optedIn);
+        OptIntent? opt = found.Opt switch { "opt_out" => OptIntent.OptOut, "opt_in" => OptIntent.OptIn, _ => null };
+        return found.Match is { } match && await programs.GetAsync(match.FlowId, match.FlowVersion) is { } program
+            ? (opt, new KeywordClaim(match, program))
+            : (opt, null);
     }
 }

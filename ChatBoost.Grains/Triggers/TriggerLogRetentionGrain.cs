@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatBoost.Grains.Triggers;
 
-/// <summary>Purges trigger log lines past the retention, on a reminder (one activation in the cluster, key 0).</summary>
+/// <summary>Purges trigger log lines past the retention, and the statistics of triggers deleted longer ago than it, on a
+/// reminder (one activation in the cluster, key 0).</summary>
 public interface ITriggerLogRetentionGrain : IGrainWithIntegerKey, IRemindable
 {
     Task StartAsync();
@@ -34,9 +35,11 @@ public sealed class TriggerLogRetentionGrain(
             }
         }
 
-        if (total > 0)
+        var statistics = await queries.PurgeDeletedStatisticsAsync(before);
+        if (total > 0 || statistics > 0)
         {
-            logger.LogInformation("Trigger logs: {Count} lines older than {Before:O} purged", total, before);
+            logger.LogInformation("Trigger logs: {Count} lines older than {Before:O} purged, and the statistics of {Deleted} triggers deleted before it",
+                total, before, statistics);
         }
     }
 }

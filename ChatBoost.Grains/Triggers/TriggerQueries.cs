@@ -89,6 +89,15 @@ public sealed class TriggerQueries(Database database, TimeProvider time)
             new { Before = before.UtcDateTime, Batch = batch }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The statistics of triggers deleted before <paramref name="before"/> (a live trigger's are its totals, kept).</summary>
+    public async Task<int> PurgeDeletedStatisticsAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM trigger_statistics s USING triggers t WHERE t.id = s.trigger_id AND t.deleted_at < @Before",
+            new { Before = before.UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
     private sealed record LogRow(long Id, long TriggerId, string Event, string? ContactPhone, string? MatchedKeyword, long? ExecutionId, string? Detail, DateTime CreatedAt)
     {
         public TriggerLogView ToView() => new(Id, TriggerId, Event, ContactPhone, MatchedKeyword, ExecutionId, Detail, new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatBoost.Grains.Interfaces.Triggers;
+using ChatBoost.Grains.Triggers.Events;
 using ChatBoost.Grains.Triggers.Matching;
 using ChatBoost.Grains.Triggers.Schedules;
 
@@ -14,7 +15,11 @@ public static class TriggerTypes
 
     public static readonly IReadOnlyList<string> All = [Keyword, Event, Schedule];
 
-    public static readonly IReadOnlyList<string> EventTypes = ["new_contact", "message_received", "opt_in", "opt_out", "flow_completed", "flow_failed"];
+    public static readonly IReadOnlyList<string> EventTypes =
+    [
+        EventTriggerTypes.NewContact, EventTriggerTypes.MessageReceived, EventTriggerTypes.OptIn, EventTriggerTypes.OptOut,
+        EventTriggerTypes.FlowCompleted, EventTriggerTypes.FlowFailed,
+    ];
 }
 
 /// <summary>A problem with one field of a trigger (a 422 naming it).</summary>
@@ -64,7 +69,14 @@ public static class TriggerRules
                     problems.Add(new("event_type", $"event_type must be one of {string.Join(", ", TriggerTypes.EventTypes)}."));
                 }
 
-                CheckConditions("event_conditions", d.EventConditionsJson, problems);
+                if (CheckConditions("event_conditions", d.EventConditionsJson, problems) && d.EventType is { } eventType
+                    && TriggerTypes.EventTypes.Contains(eventType) && d.EventConditionsJson is { } conditions)
+                {
+                    using var document = JsonDocument.Parse(conditions);
+                    problems.AddRange(EventConditions.Problems(eventType, document.RootElement)
+                        .Select(p => new TriggerProblem($"event_conditions.{p.Key}", p.Message)));
+                }
+
                 Absent(problems, ("keywords", d.Keywords is null ? null : "x"), ("match_type", d.MatchType), ("schedule_type", d.ScheduleType),
                     ("schedule_time", d.ScheduleTime), ("cron_expression", d.CronExpression), ("audience", d.AudienceJson));
                 break;
@@ -129,12 +141,12 @@ public static class TriggerRules
     }
 
     /// <summary>event_conditions: a JSON object of at most <see cref="MaxConditions"/> fields, each a string, number,
-    /// boolean or null (compared with the event's fields and the contact's attributes).</summary>
-    private static void CheckConditions(string field, string? json, List<TriggerProblem> problems)
+    /// boolean or null (compared with the event's fields and the contact's attributes). False when it is not.</summary>
+    private static bool CheckConditions(string field, string? json, List<TriggerProblem> problems)
     {
         if (json is null)
         {
-            return;
+            return true;
         }
 
         using var document = JsonDocument.Parse(json);
@@ -142,7 +154,10 @@ public static class TriggerRules
             || document.RootElement.EnumerateObject().Any(p => p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array || p.Name.Length is 0 or > 64))
         {
             problems.Add(new(field, $"{field} must be an object of at most {MaxConditions} fields whose values are strings, numbers, booleans or null."));
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>audience: absent (every opted-in contact of the bot) or <c>{"attributes": {key: value, …}}</c>.</summary>

@@ -10,9 +10,15 @@ public static class TriggerServices
         services.AddSingleton<TriggerStore>();
         services.AddSingleton<TriggerQueries>();
         services.AddSingleton<TriggerLogWriter>();
+        services.AddSingleton<OptKeywordStore>();
+        services.AddSingleton<Events.EventTriggerStore>();
+        services.AddSingleton<Events.EventTriggerFiring>();
         services.AddOptions<TriggerOptions>().BindConfiguration(TriggerOptions.Section)
             .Validate(o => o.LogRetentionDays is >= 1 and <= 3650, "Triggers:LogRetentionDays must be 1 to 3650.")
             .Validate(o => o.RetentionInterval >= TimeSpan.FromMinutes(1), "Triggers:RetentionInterval must be at least a minute.")
+            .Validate(o => o.ChainMaxStarts is >= 1 and <= 1000, "Triggers:ChainMaxStarts (TRIGGER_CHAIN_MAX_STARTS) must be 1 to 1000.")
+            .Validate(o => o.ChainWindowMinutes is >= 1 and <= 10_080, "Triggers:ChainWindowMinutes (TRIGGER_CHAIN_WINDOW_MINUTES) must be 1 to 10080.")
+            .Validate(o => o.EventMaxAge >= TimeSpan.FromMinutes(1), "Triggers:EventMaxAge must be at least a minute.")
             .ValidateOnStart();
         services.AddSingleton<TriggerStartupTask>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TriggerStartup>();

@@ -4,7 +4,7 @@ using ChatBoost.Grains.Triggers.Matching;
 namespace ChatBoost.Grains.Triggers;
 
 /// <summary>
-/// A bot's live triggers in memory, with the active keyword triggers compiled into one <see cref="KeywordMatcher"/>
+/// A bot's live triggers in memory, with the active keyword triggers compiled into one <see cref="KeywordMatcher"/> and the active event triggers ranked
 /// (rebuilt on every change: changes are rare, matches are per message). Pure: the grain loads and stores the rows.
 /// </summary>
 public sealed class TriggerSet
@@ -19,10 +19,13 @@ public sealed class TriggerSet
             _triggers[trigger.Id] = trigger;
         }
 
-        Matcher = Compile();
+        Compile();
     }
 
-    public KeywordMatcher Matcher { get; private set; }
+    public KeywordMatcher Matcher { get; private set; } = null!;
+
+    /// <summary>The active event triggers, by priority (highest first), then id.</summary>
+    public IReadOnlyList<TriggerView> EventTriggers { get; private set; } = [];
 
     public int Count => _triggers.Count;
 
@@ -34,19 +37,24 @@ public sealed class TriggerSet
     {
         ArgumentNullException.ThrowIfNull(trigger);
         _triggers[trigger.Id] = trigger;
-        Matcher = Compile();
+        Compile();
     }
 
     public void Remove(long triggerId)
     {
         if (_triggers.Remove(triggerId))
         {
-            Matcher = Compile();
+            Compile();
         }
     }
 
-    private KeywordMatcher Compile() => new(
-        _triggers.Values
+    private void Compile()
+    {
+        Matcher = new KeywordMatcher(_triggers.Values
             .Where(t => t.Definition is { TriggerType: TriggerTypes.Keyword, IsActive: true })
             .Select(t => TriggerRules.Rule(t.Id, t.Definition)));
+        EventTriggers = [.. _triggers.Values
+            .Where(t => t.Definition is { TriggerType: TriggerTypes.Event, IsActive: true })
+            .OrderByDescending(t => t.Definition.Priority).ThenBy(t => t.Id)];
+    }
 }

@@ -13,14 +13,21 @@ namespace ChatBoost.Grains.Triggers;
 /// committed. Matching is the pure <see cref="KeywordMatcher"/>; logs go through <see cref="TriggerLogWriter"/>.
 /// </summary>
 public sealed class TriggerSetGrain(
-    TriggerStore store, TriggerLogWriter logs, TimeProvider time, ILogger<TriggerSetGrain> logger) : Grain, ITriggerSetGrain
+    TriggerStore store, OptKeywordStore optKeywordStore, TriggerLogWriter logs, TimeProvider time, ILogger<TriggerSetGrain> logger)
+    : Grain, ITriggerSetGrain
 {
     private TriggerSet _set = new([]);
+    private BotOptKeywords _ownOptKeywords = BotOptKeywords.Defaults;
+    private OptKeywords _optKeywords = OptKeywords.Default;
 
     private long BotId => this.GetPrimaryKeyLong();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
         _set = new TriggerSet(await store.LoadBotAsync(BotId, cancellationToken));
+        _ownOptKeywords = await optKeywordStore.LoadAsync(BotId, cancellationToken);
+        _optKeywords = _ownOptKeywords.Compile();
+    }
 
     public async Task<CommandResult<TriggerView>> CreateAsync(long organizationId, long createdBy, TriggerDefinition definition)
     {
@@ -95,6 +102,8 @@ public sealed class TriggerSetGrain(
 
     public Task<IReadOnlyList<TriggerView>> ListAsync() => Task.FromResult<IReadOnlyList<TriggerView>>([.. _set.All.Select(Current)]);
 
+    public Task<IReadOnlyList<TriggerView>> EventTriggersAsync() => Task.FromResult(_set.EventTriggers);
+
     public async Task<CommandResult<TriggerTestResult>> TestAsync(long triggerId, string message)
     {
         if (_set.Get(triggerId) is not { } trigger)
@@ -120,6 +129,34 @@ public sealed class TriggerSetGrain(
             keyword is not null, keyword, keyword is null ? null : trigger.Definition.MatchType ?? MatchTypes.Exact, normalized, wouldRun, runTrigger, runFlow, detail));
     }
 
+    public async Task<InboundClassification> ClassifyInboundAsync(long messageId, string contactPhone, string text, bool optedIn)
+    {
+        var opt = _optKeywords.Classify(text);
+        var match = Contacts.InboundRouting.NeedsTriggerLookup(null, optedIn, opt, hasText: true) ? await MatchInboundAsync(messageId, contactPhone, text) : null;
+        return new InboundClassification(opt switch { OptIntent.OptOut => "opt_out", OptIntent.OptIn => "opt_in", _ => null }, match);
+    }
+
+    public Task<OptKeywordsView> GetOptKeywordsAsync() => Task.FromResult(OptKeywordsView());
+
+    public async Task<CommandResult<OptKeywordsView>> SetOptKeywordsAsync(long organizationId, IReadOnlyList<string>? optOut, IReadOnlyList<string>? optIn)
+    {
+        if (OptKeywordRules.Check(optOut, optIn).FirstOrDefault() is { } problem)
+        {
+            return CommandResult.Fail<OptKeywordsView>(CommandStatus.Invalid, problem.Message, problem.Field);
+        }
+
+        var own = new BotOptKeywords(optOut?.Select(KeywordText.Normalize).ToArray(), optIn?.Select(KeywordText.Normalize).ToArray());
+        await optKeywordStore.SaveAsync(BotId, organizationId, own, time.GetUtcNow());
+        (_ownOptKeywords, _optKeywords) = (own, own.Compile());
+        logger.LogInformation("Bot {BotId}: opt keywords set (opt-out {OptOut}, opt-in {OptIn})", BotId,
+            own.OptOut is null ? "defaults" : string.Join(",", own.OptOut), own.OptIn is null ? "defaults" : string.Join(",", own.OptIn));
+        return CommandResult.Ok(OptKeywordsView());
+    }
+
+    private OptKeywordsView OptKeywordsView() => new(BotId,
+        _ownOptKeywords.OptOut ?? OptKeywords.DefaultOptOut, _ownOptKeywords.OptIn ?? OptKeywords.DefaultOptIn,
+        _ownOptKeywords.OptOut is null, _ownOptKeywords.OptIn is null);
+
     public async Task<InboundTriggerMatch?> MatchInboundAsync(long messageId, string contactPhone, string text)
     {
         if (_set.Matcher.Match(text) is not { } match || _set.Get(match.TriggerId) is not { } trigger)
@@ -143,7 +180,7 @@ public sealed class TriggerSetGrain(
 
     private async Task<(string Kind, long? TriggerId, long? FlowId)> WouldRunAsync(string message)
     {
-        switch (OptKeywords.Default.Classify(message))
+        switch (_optKeywords.Classify(message))
         {
             case OptIntent.OptOut:
                 return ("opt_out", null, null);

@@ -9,8 +9,10 @@ namespace ChatBoost.Grains.Contacts.Events;
 /// </summary>
 public static class ContactEventFactory
 {
-    public static NewContactEvent ContactCreated(long botId, long organizationId, string waId, DateTimeOffset at, string? name) =>
-        new(ContactEventTypes.ContactCreated, botId, organizationId, waId, at, DataJson: Data(("name", name)));
+    /// <summary>A contact's first commit. <paramref name="source"/>: <c>whatsapp</c> when the contact wrote (its first message
+    /// is consumed in this commit), <c>api</c> when it was created through the API.</summary>
+    public static NewContactEvent ContactCreated(long botId, long organizationId, string waId, DateTimeOffset at, string? name, string source) =>
+        new(ContactEventTypes.ContactCreated, botId, organizationId, waId, at, DataJson: Data(("name", name), ("source", source)));
 
     public static NewContactEvent MessageReceived(
         long botId, long organizationId, string waId, long messageId, string messageType, DateTimeOffset at, bool consumedByFlow) =>

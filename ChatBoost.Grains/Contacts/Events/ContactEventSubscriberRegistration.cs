@@ -14,6 +14,7 @@ public static class ContactEventSubscriberRegistration
     {
         services.AddSingleton<IContactEventSubscriberBase, LiveCountersSubscriber>();
         services.AddSingleton<IContactEventSubscriberBase, Triggers.TriggerLogSubscriber>();
+        services.AddSingleton<IContactEventSubscriberBase, Triggers.Events.EventTriggerSubscriber>();
         services.AddSingleton<IContactEventSubscriberBase, NotificationsSubscriber>();
         return services;
     }

@@ -26,6 +26,10 @@ public static class TriggerEndpointCases
             s => (HttpMethod.Get, $"/triggers/statistics?bot_id={s.BotId}", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
         yield return new("GET /triggers/bot/{bot_id}",
             s => (HttpMethod.Get, $"/triggers/bot/{s.BotId}", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
+        yield return new("GET /triggers/bot/{bot_id}/opt-keywords",
+            s => (HttpMethod.Get, $"/triggers/bot/{s.BotId}/opt-keywords", null), Expect.AnyMember());
+        yield return new("PUT /triggers/bot/{bot_id}/opt-keywords",
+            s => (HttpMethod.Put, $"/triggers/bot/{s.BotId}/opt-keywords", new { opt_out_keywords = new[] { "STOP", "HALT" } }), Expect.Writers(), Mutates: true);
         yield return new("GET /triggers/{trigger_id}",
             s => (HttpMethod.Get, $"/triggers/{TriggerId(s)}", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
         yield return new("PUT /triggers/{trigger_id}",

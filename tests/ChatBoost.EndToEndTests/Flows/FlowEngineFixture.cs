@@ -27,6 +27,9 @@ public sealed class FlowEngineFixture : IAsyncLifetime
     /// <summary>How long an asynchronous outcome (a wait, a webhook call, a reply) may take before a poll gives up.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
+    /// <summary>TRIGGER_CHAIN_MAX_STARTS of this system (the default is 10): a flow_completed chain stops after this many.</summary>
+    public const int ChainMaxStarts = 3;
+
     private static readonly string[] Terminal = ["completed", "failed", "cancelled"];
 
     private WebApplication? _fake;
@@ -62,6 +65,7 @@ public sealed class FlowEngineFixture : IAsyncLifetime
             ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = VerifyToken,
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
             ["FLOW_WEBHOOK_ALLOW_LIST"] = $"127.0.0.1:{Target.Port},127.0.0.1:{Target.SecretPort}",
+            ["TRIGGER_CHAIN_MAX_STARTS"] = ChainMaxStarts.ToString(CultureInfo.InvariantCulture),
         });
         OwnerToken = (await Http.NewUserAsync("flow-engine-owner")).Token;
         (BotId, PhoneNumberId) = await NewBotAsync("Flow engine bot");

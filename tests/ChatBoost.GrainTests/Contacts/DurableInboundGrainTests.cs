@@ -243,7 +243,7 @@ public class DurableInboundGrainTests(ChatBoostClusterFixture fixture)
         {
             var session = new ContactSession(scenario.BotId, phone, stores.Store);
             var changes = new ContactChanges(session.ContactOrNew(scenario.OrganizationId, now) with { Name = "n" + phone });
-            changes.Events.Add(ChatBoost.Grains.Contacts.Events.ContactEventFactory.ContactCreated(scenario.BotId, scenario.OrganizationId, phone, now, "n" + phone));
+            changes.Events.Add(ChatBoost.Grains.Contacts.Events.ContactEventFactory.ContactCreated(scenario.BotId, scenario.OrganizationId, phone, now, "n" + phone, "whatsapp"));
             return (phone, session.CommitAsync(changes));
         }).ToList();
         await Task.WhenAll(commits.Select(c => c.Item2));
