@@ -71,6 +71,7 @@ public static class EnvironmentVariables
         ["ANALYTICS_HOURLY_RETENTION_DAYS"] = "Analytics:HourlyRetentionDays",
         ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
         ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
+        ["ANALYTICS_ENABLED"] = "Analytics:Enabled",
         ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
         ["NOTIFICATION_RETENTION_DAYS"] = "Notifications:RetentionDays",
         ["NOTIFICATION_MAX_SOCKETS_PER_USER"] = "Notifications:MaxSocketsPerUser",
