@@ -68,6 +68,23 @@ public interface IBotAnalyticsCacheGrain : IGrainWithIntegerKey
     Task<AnalyticsCacheState> GetStateAsync();
 }
 
+/// <summary>A flow's funnel counts: the executions that entered a node in the range, and per node what became of the entries.</summary>
+[GenerateSerializer, Immutable, Alias("chatboost.analytics.FunnelCounts")]
+public sealed record FunnelCounts(
+    [property: Id(0)] long Executions,
+    [property: Id(1)] IReadOnlyList<FunnelNode> Nodes);
+
+/// <summary>One flow's cache of funnels (key: the flow id), each kept 5 minutes (node events are not rolled up).</summary>
+[Alias("chatboost.analytics.IFlowFunnelCacheGrain")]
+public interface IFlowFunnelCacheGrain : IGrainWithIntegerKey
+{
+    [Alias("Get")]
+    Task<FunnelCounts> GetAsync(int? version, DateTimeOffset start, DateTimeOffset end);
+
+    [Alias("Invalidate")]
+    Task InvalidateAsync();
+}
+
 /// <summary><c>POST /analytics/aggregate-now</c>: the UTC day to recompute, for these bots.</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.analytics.AggregateNowCommand")]
 public sealed record AggregateNowCommand(

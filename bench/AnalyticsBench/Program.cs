@@ -122,6 +122,8 @@ var cases = new (string Name, Func<long, Task> Call)[]
     ("active contacts 90days", b => queries.ActiveContactsAsync(new AnalyticsQuery([], b, "90days", "UTC"))),
     ("distribution 90days", b => queries.DistributionAsync(new AnalyticsQuery([], b, "90days", "UTC"))),
     ("overview 90days, org (10 bots)", b => queries.OverviewAsync(new AnalyticsQuery([((b - 1) / 10) + 1], null, "90days", "UTC"))),
+    ("distribution 90days, org (10 bots)", b => queries.DistributionAsync(new AnalyticsQuery([((b - 1) / 10) + 1], null, "90days", "UTC"))),
+    ("funnel 90days", b => queries.FunnelAsync(FlowOf(b), null, "90days", "UTC")),
 };
 
 var before = await MessageScansAsync(db);
@@ -139,6 +141,7 @@ foreach (var (name, call) in cases)
         var bot = random.NextInt64(1, bots + 1);
         await Task.WhenAll(Enumerable.Range((int)(((bot - 1) / 10) * 10) + 1, 10).Where(x => x <= bots)
             .Select(x => grains.GetGrain<IBotAnalyticsCacheGrain>(x).InvalidateAsync()));
+        await grains.GetGrain<IFlowFunnelCacheGrain>(FlowOf(bot)).InvalidateAsync();
         var watch = Stopwatch.StartNew();
         await call(bot);
         cold.Add(watch.Elapsed.TotalMilliseconds);
@@ -155,6 +158,9 @@ var after = await MessageScansAsync(db);
 Console.WriteLine(Invariant($"\nScans of messages while the endpoints ran: {after.Seq - before.Seq} sequential, {after.Index - before.Index} index (must both be 0)"));
 await host.StopAsync();
 return 0;
+
+// The generator gives the first 100 bots a flow each (flow id = bot id).
+long FlowOf(long bot) => ((bot - 1) % Math.Min(100, bots)) + 1;
 
 static double P(List<double> values, int percentile)
 {
