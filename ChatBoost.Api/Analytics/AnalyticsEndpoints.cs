@@ -107,7 +107,8 @@ public static class AnalyticsEndpoints
             .WithDescription(
                 "Recomputes the rollups of date's UTC day (within the daily retention) from the raw rows, for bot_id or every bot the " +
                 "caller may write to. Without force_recalculate a day already aggregated after it ended is skipped (the result would " +
-                "be the same: aggregation is idempotent).")
+                "be the same: aggregation is idempotent). Many bots are aggregated in chunks of 100 (one grain call and one pass over " +
+                "the day each); chunks says how many.")
             .Produces<AggregateNowResult>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -241,8 +242,9 @@ public static class AnalyticsEndpoints
             bots = await cluster.GetGrain<IAnalyticsQueryGrain>(0).BotsOfAsync([.. mine.Where(o => Has(o.Role, BotsWrite)).Select(o => o.Id).Distinct()]);
         }
 
-        var result = await cluster.GetGrain<IAnalyticsAggregationGrain>(0).AggregateNowAsync(
-            new AggregateNowCommand(request.Day, bots, request.ForceRecalculate ?? false));
+        var result = await AggregateNow.RunChunkedAsync(
+            cluster.GetGrain<IAnalyticsAggregationGrain>(0), new AggregateNowCommand(request.Day, bots, request.ForceRecalculate ?? false),
+            cancellationToken: http.RequestAborted);
         return result.ToHttp(r => TypedResults.Ok(r));
     }
 

@@ -73,6 +73,7 @@ public static class EnvironmentVariables
         ["ANALYTICS_HOURLY_RETENTION_DAYS"] = "Analytics:HourlyRetentionDays",
         ["ANALYTICS_DAILY_RETENTION_DAYS"] = "Analytics:DailyRetentionDays",
         ["ANALYTICS_RECONCILE_DAYS"] = "Analytics:ReconcileDays",
+        ["ANALYTICS_ENABLED"] = "Analytics:Enabled",
         ["TRIGGER_LOG_RETENTION_DAYS"] = "Triggers:LogRetentionDays",
         ["TRIGGER_CHAIN_MAX_STARTS"] = "Triggers:ChainMaxStarts",
         ["TRIGGER_CHAIN_WINDOW_MINUTES"] = "Triggers:ChainWindowMinutes",

@@ -10,16 +10,34 @@ namespace ChatBoost.Grains.Analytics;
 /// <see cref="AnalyticsSchedule"/>. The reminders make the runs durable (they survive restarts and move with the
 /// activation); one activation handling one call at a time keeps runs from overlapping (the aggregator's advisory lock
 /// covers a second activation during membership churn). After each run the caches of the bots whose rows changed are
-/// emptied.
+/// emptied. Each tick also recomputes the days that late changes marked (<see cref="LateChanges"/>). With
+/// <see cref="AnalyticsOptions.Enabled"/> off, the reminders are removed and nothing runs on schedule.
 /// </summary>
 public sealed class AnalyticsAggregationGrain(
-    AnalyticsAggregator aggregator, AnalyticsRuns runs, IOptions<AnalyticsOptions> options, TimeProvider time,
+    AnalyticsAggregator aggregator, AnalyticsRuns runs, LateChanges lateChanges, IOptions<AnalyticsOptions> options, TimeProvider time,
     ILogger<AnalyticsAggregationGrain> logger) : Grain, IAnalyticsAggregationGrain, IRemindable
 {
+    /// <summary>Marked days recomputed per tick at most (the rest wait for the next tick).</summary>
+    public const int LateDaysPerTick = 5_000;
+
     private DateTimeOffset? _lastHourlyFor;
 
     public async Task StartAsync()
     {
+        if (!options.Value.Enabled)
+        {
+            foreach (var name in new[] { AnalyticsRuns.Tick, AnalyticsRuns.Daily, AnalyticsRuns.Cleanup })
+            {
+                if (await this.GetReminder(name) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+
+            logger.LogWarning("Analytics aggregation is off (ANALYTICS_ENABLED=false): no scheduled runs, the rollups stay as they are");
+            return;
+        }
+
         var now = time.GetUtcNow();
         await this.RegisterOrUpdateReminder(AnalyticsRuns.Tick, AnalyticsSchedule.TickPeriod, AnalyticsSchedule.TickPeriod);
         await this.RegisterOrUpdateReminder(AnalyticsRuns.Daily, AnalyticsSchedule.DueIn(now, AnalyticsSchedule.DailyAt), AnalyticsSchedule.Day);
@@ -28,7 +46,7 @@ public sealed class AnalyticsAggregationGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName is AnalyticsRuns.Tick or AnalyticsRuns.Daily or AnalyticsRuns.Cleanup)
+        if (options.Value.Enabled && reminderName is AnalyticsRuns.Tick or AnalyticsRuns.Daily or AnalyticsRuns.Cleanup)
         {
             await RunNowAsync(reminderName);
         }
@@ -48,7 +66,9 @@ public sealed class AnalyticsAggregationGrain(
                     _lastHourlyFor = hour;
                 }
 
-                return changed;
+                return changed + await RunLateAsync(now);
+            case AnalyticsRuns.Late:
+                return await RunLateAsync(now);
             case AnalyticsRuns.Hourly:
                 return await RunAsync(kind, AnalyticsSchedule.HourlyWindow(now), null);
             case AnalyticsRuns.Daily:
@@ -56,7 +76,7 @@ public sealed class AnalyticsAggregationGrain(
             case AnalyticsRuns.Cleanup:
                 var started = time.GetUtcNow();
                 var deleted = await runs.CleanupAsync(CancellationToken.None);
-                await runs.RecordAsync(kind, started, new AggregationReport(started, started, null, deleted, [], TimeSpan.Zero), null, CancellationToken.None);
+                await runs.RecordAsync(kind, started, new AggregationReport(started, started, deleted, [], TimeSpan.Zero), null, CancellationToken.None);
                 logger.LogInformation("Analytics cleanup deleted {Rows} rows past the retention", deleted);
                 return deleted;
             default:
@@ -75,33 +95,54 @@ public sealed class AnalyticsAggregationGrain(
                 CommandStatus.Invalid, $"Must be a UTC day from the last {options.Value.DailyRetentionDays} days, today included.", "date");
         }
 
-        var started = time.GetUtcNow();
-        long rows = 0;
-        var aggregated = new List<long>();
-        var skipped = new List<long>();
-        foreach (var bot in command.BotIds)
+        if (command.BotIds.Count > AggregateNowCommand.MaxBotsPerCall)
         {
-            // Without force, a day that ended and was aggregated after it ended is left as it is (the result is the same).
-            if (!command.ForceRecalculate && to <= now && await runs.AggregatedAfterAsync(bot, command.Date, to, CancellationToken.None))
-            {
-                skipped.Add(bot);
-                continue;
-            }
+            return CommandResult.Fail<AggregateNowResult>(
+                CommandStatus.Invalid, $"At most {AggregateNowCommand.MaxBotsPerCall} bots per call (AggregateNow.RunChunkedAsync splits larger sets).", "bot_ids");
+        }
 
-            rows += await RunAsync(AnalyticsRuns.Manual, (from, to < now ? to : StatsDefinitions.HourOf(now).AddHours(1)), bot);
-            aggregated.Add(bot);
+        var started = time.GetUtcNow();
+        // Without force, a day that ended and was aggregated after it ended is left as it is (the result is the same).
+        var skipped = !command.ForceRecalculate && to <= now
+            ? await runs.AggregatedAfterAsync(command.BotIds, command.Date, to, CancellationToken.None)
+            : [];
+        var aggregated = command.BotIds.Except(skipped).Distinct().Order().ToList();
+        long rows = 0;
+        if (aggregated.Count > 0)
+        {
+            // One pass over the day's raw rows for every bot of the call, not one per bot.
+            rows = await RunAsync(AnalyticsRuns.Manual, AnalyticsSchedule.DayWindowUntil(command.Date, now), aggregated);
         }
 
         return CommandResult.Ok(new AggregateNowResult(
-            command.Date, command.ForceRecalculate, aggregated, skipped, rows, (long)(time.GetUtcNow() - started).TotalMilliseconds));
+            command.Date, command.ForceRecalculate, aggregated, [.. skipped.Order()], rows, (long)(time.GetUtcNow() - started).TotalMilliseconds, Chunks: 1));
     }
 
-    private async Task<long> RunAsync(string kind, (DateTimeOffset From, DateTimeOffset To) window, long? botId)
+    /// <summary>Recomputes the days late changes marked, one pass per day, then deletes the marks it saw.</summary>
+    private async Task<long> RunLateAsync(DateTimeOffset now)
+    {
+        var horizon = options.Value.DailyHorizon(now);
+        var marks = await lateChanges.ReadAsync(DateOnly.FromDateTime(horizon.UtcDateTime), LateDaysPerTick, CancellationToken.None);
+        long changed = 0;
+        foreach (var run in LateChanges.Plan(marks))
+        {
+            changed += await RunAsync(AnalyticsRuns.Late, AnalyticsSchedule.DayWindowUntil(run.Date, now), run.Bots);
+        }
+
+        if (marks.Count > 0)
+        {
+            await lateChanges.DeleteAsync(marks, CancellationToken.None);
+        }
+
+        return changed;
+    }
+
+    private async Task<long> RunAsync(string kind, (DateTimeOffset From, DateTimeOffset To) window, IReadOnlyCollection<long>? bots)
     {
         var started = time.GetUtcNow();
         try
         {
-            var report = await aggregator.AggregateAsync(window.From, window.To, botId, CancellationToken.None);
+            var report = await aggregator.AggregateAsync(window.From, window.To, bots, CancellationToken.None);
             await Task.WhenAll(report.ChangedBots.Select(b => GrainFactory.GetGrain<IBotAnalyticsCacheGrain>(b).InvalidateAsync()));
             await runs.RecordAsync(kind, started, report, null, CancellationToken.None);
             if (report.RowsChanged > 0 || kind != AnalyticsRuns.Tick)

@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace ChatBoost.Grains.Analytics;
 
 /// <summary>What one aggregation did: the range, the rows it changed and the bots whose rollups changed.</summary>
-public sealed record AggregationReport(DateTimeOffset From, DateTimeOffset To, long? BotId, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took);
+public sealed record AggregationReport(DateTimeOffset From, DateTimeOffset To, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took);
 
 /// <summary>
 /// Recomputes the rollups of [from, to) (whole UTC hours), for one bot or all, from the raw rows: reads them
@@ -22,14 +22,14 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
     /// <summary>The advisory lock key of the rollup writers ("analytics", 0130).</summary>
     public const long WriterLock = 0x616e616c_0130;
 
-    private const string DayHoursSql = $"""
+    private static readonly string DayHoursSql = $"""
         SELECT bot_id, organization_id, hour, {RollupSql.Figures} FROM hourly_message_stats
-        WHERE hour >= @from AND hour < @to AND (@bot = 0 OR bot_id = @bot)
+        WHERE hour >= @from AND hour < @to AND {BotFilter.Sql("bot_id")}
         """;
 
-    private const string DayActivitySql = """
+    private static readonly string DayActivitySql = $"""
         SELECT bot_id, hour, contact_wa_id FROM contact_activity_hourly
-        WHERE hour >= @from AND hour < @to AND (@bot = 0 OR bot_id = @bot)
+        WHERE hour >= @from AND hour < @to AND {BotFilter.Sql("bot_id")}
         """;
 
     private const string UpsertActivitySql = """
@@ -41,15 +41,17 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
         RETURNING bot_id
         """;
 
-    private const string DeleteActivitySql = """
+    private static readonly string DeleteActivitySql = $"""
         DELETE FROM contact_activity_hourly t
-        WHERE t.hour >= @from AND t.hour < @to AND (@bot = 0 OR t.bot_id = @bot)
+        WHERE t.hour >= @from AND t.hour < @to AND {BotFilter.Sql("t.bot_id")}
           AND NOT EXISTS (SELECT 1 FROM unnest(@bots, @hours, @contacts) AS k(bot_id, hour, contact_wa_id)
                           WHERE k.bot_id = t.bot_id AND k.hour = t.hour AND k.contact_wa_id = t.contact_wa_id)
         RETURNING t.bot_id
         """;
 
-    public async Task<AggregationReport> AggregateAsync(DateTimeOffset from, DateTimeOffset to, long? botId, CancellationToken cancellationToken)
+    /// <summary>Aggregates [from, to) for <paramref name="bots"/> (null: every bot) in one pass over the range's raw rows.</summary>
+    public async Task<AggregationReport> AggregateAsync(
+        DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<long>? bots, CancellationToken cancellationToken)
     {
         if (from.Ticks % TimeSpan.TicksPerHour != 0 || to.Ticks % TimeSpan.TicksPerHour != 0 || to <= from)
         {
@@ -59,7 +61,7 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
         var watch = Stopwatch.StartNew();
         var now = time.GetUtcNow();
         var settings = options.Value;
-        var facts = await reader.ReadAsync(from, to, botId, cancellationToken).ConfigureAwait(false);
+        var facts = await reader.ReadAsync(from, to, bots, cancellationToken).ConfigureAwait(false);
         var fold = StatsDefinitions.Fold(facts.Messages, facts.Contacts, facts.Executions, from, to);
         var hourlyFrom = Max(from, settings.HourlyHorizon(now));
         var dailyFrom = Max(from, settings.DailyHorizon(now));
@@ -78,36 +80,36 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
             var hours = fold.Hours.Where(h => h.Hour >= hourlyFrom)
                 .Select(h => new RollupRecord(h.BotId, h.OrganizationId, h.Hour, h.Values, h.ActiveContacts)).ToList();
             changed.AddRange(await BotIdsAsync(RollupSql.Upsert(RollupSql.Hourly, hours, connection, transaction), cancellationToken).ConfigureAwait(false));
-            changed.AddRange(await BotIdsAsync(RollupSql.DeleteStale(RollupSql.Hourly, hourlyFrom, to, botId, hours, connection, transaction), cancellationToken).ConfigureAwait(false));
+            changed.AddRange(await BotIdsAsync(RollupSql.DeleteStale(RollupSql.Hourly, hourlyFrom, to, bots, hours, connection, transaction), cancellationToken).ConfigureAwait(false));
         }
 
         if (dailyFrom < to)
         {
             var activity = fold.Activity.Where(a => a.Hour >= dailyFrom).ToList();
-            changed.AddRange(await WriteActivityAsync(activity, dailyFrom, to, botId, connection, transaction, cancellationToken).ConfigureAwait(false));
+            changed.AddRange(await WriteActivityAsync(activity, dailyFrom, to, bots, connection, transaction, cancellationToken).ConfigureAwait(false));
             for (var day = AnalyticsOptions.DayStart(dailyFrom); day < to; day = day.AddDays(1))
             {
                 var whole = day >= from && day.AddDays(1) <= to;
                 var rows = whole
                     ? DailyRollup.Combine(day, fold.Hours, fold.Activity)
-                    : await StoredDayAsync(day, botId, connection, transaction, cancellationToken).ConfigureAwait(false);
+                    : await StoredDayAsync(day, bots, connection, transaction, cancellationToken).ConfigureAwait(false);
                 changed.AddRange(await BotIdsAsync(RollupSql.Upsert(RollupSql.Daily, rows, connection, transaction), cancellationToken).ConfigureAwait(false));
-                changed.AddRange(await BotIdsAsync(RollupSql.DeleteStale(RollupSql.Daily, day, day.AddDays(1), botId, rows, connection, transaction), cancellationToken).ConfigureAwait(false));
+                changed.AddRange(await BotIdsAsync(RollupSql.DeleteStale(RollupSql.Daily, day, day.AddDays(1), bots, rows, connection, transaction), cancellationToken).ConfigureAwait(false));
             }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AggregationReport(from, to, botId, changed.Count, changed.Distinct().Order().ToList(), watch.Elapsed);
+        return new AggregationReport(from, to, changed.Count, changed.Distinct().Order().ToList(), watch.Elapsed);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>A day's rows from its stored hours and activity (the day is partly outside the range just written).</summary>
     private static async Task<IReadOnlyList<RollupRecord>> StoredDayAsync(
-        DateTimeOffset day, long? botId, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        DateTimeOffset day, IReadOnlyCollection<long>? bots, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var hours = new List<BotHourStats>();
-        await using (var command = RangeCommand(DayHoursSql, day, botId, connection, transaction))
+        await using (var command = RangeCommand(DayHoursSql, day, bots, connection, transaction))
         await using (var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -118,7 +120,7 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
         }
 
         var activity = new List<ContactActivity>();
-        await using (var command = RangeCommand(DayActivitySql, day, botId, connection, transaction))
+        await using (var command = RangeCommand(DayActivitySql, day, bots, connection, transaction))
         await using (var rows = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -130,17 +132,17 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
         return DailyRollup.Combine(day, hours, activity);
     }
 
-    private static NpgsqlCommand RangeCommand(string sql, DateTimeOffset day, long? botId, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    private static NpgsqlCommand RangeCommand(string sql, DateTimeOffset day, IReadOnlyCollection<long>? bots, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", day));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", day.AddDays(1)));
-        command.Parameters.Add(new NpgsqlParameter<long>("bot", botId ?? 0));
+        BotFilter.Add(command, bots);
         return command;
     }
 
     private static async Task<IReadOnlyList<long>> WriteActivityAsync(
-        IReadOnlyList<ContactActivity> activity, DateTimeOffset from, DateTimeOffset to, long? botId,
+        IReadOnlyList<ContactActivity> activity, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<long>? only,
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var bots = activity.Select(a => a.BotId).ToArray();
@@ -159,7 +161,7 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
         await using var delete = new NpgsqlCommand(DeleteActivitySql, connection, transaction);
         delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from));
         delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to));
-        delete.Parameters.Add(new NpgsqlParameter<long>("bot", botId ?? 0));
+        BotFilter.Add(delete, only);
         delete.Parameters.Add(new NpgsqlParameter<long[]>("bots", bots));
         delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = hours });
         delete.Parameters.Add(new NpgsqlParameter<string[]>("contacts", contacts));

@@ -9,4 +9,7 @@ public static class AnalyticsCacheDurations
     public static readonly TimeSpan DeliveryRates = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan ActiveContacts = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan Distribution = TimeSpan.FromMinutes(10);
+
+    /// <summary>The per-node funnel (not in the seed): as the overview, the shortest of the seed's durations.</summary>
+    public static readonly TimeSpan Funnel = TimeSpan.FromMinutes(5);
 }

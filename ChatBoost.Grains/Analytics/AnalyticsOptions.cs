@@ -2,11 +2,17 @@ namespace ChatBoost.Grains.Analytics;
 
 /// <summary>
 /// Analytics settings (section <c>Analytics</c>; environment <c>ANALYTICS_HOURLY_RETENTION_DAYS</c>,
-/// <c>ANALYTICS_DAILY_RETENTION_DAYS</c>, <c>ANALYTICS_RECONCILE_DAYS</c>).
+/// <c>ANALYTICS_DAILY_RETENTION_DAYS</c>, <c>ANALYTICS_RECONCILE_DAYS</c>, <c>ANALYTICS_ENABLED</c>).
 /// </summary>
 public sealed class AnalyticsOptions
 {
     public const string Section = "Analytics";
+
+    /// <summary>
+    /// False: the aggregation does not run on schedule (its reminders are removed at start), so the endpoints answer from
+    /// the rollups as they were. For measuring ingest without analytics; <c>aggregate-now</c> still works.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 
     /// <summary>Days of hourly rows kept (today included): 7 days and today by default, so <c>7days</c> works in any zone.</summary>
     public int HourlyRetentionDays { get; set; } = 8;

@@ -16,7 +16,7 @@ namespace ChatBoost.Grains.Analytics;
 [StatelessWorker]
 [Reentrant]
 public sealed class AnalyticsQueryGrain(
-    Database database, FunnelQueries funnels, AnalyticsRuns runs, IOptions<AnalyticsOptions> options, TimeProvider time) : Grain, IAnalyticsQueryGrain
+    Database database, AnalyticsRuns runs, IOptions<AnalyticsOptions> options, TimeProvider time) : Grain, IAnalyticsQueryGrain
 {
     private const string BotsSql = "SELECT id FROM bots WHERE organization_id = ANY(@organizations) AND deleted_at IS NULL ORDER BY id";
 
@@ -49,8 +49,8 @@ public sealed class AnalyticsQueryGrain(
         }
 
         var range = AnalyticsPeriods.Resolve(period, time.GetUtcNow(), zone, tz).Current;
-        var (executions, nodes) = await funnels.ReadAsync(flowId, version, range.Start, range.End, CancellationToken.None);
-        return CommandResult.Ok(new FlowFunnelReport(flowId, version, period, tz, range.Start, range.End, executions, nodes));
+        var counts = await GrainFactory.GetGrain<IFlowFunnelCacheGrain>(flowId).GetAsync(version, range.Start, range.End);
+        return CommandResult.Ok(new FlowFunnelReport(flowId, version, period, tz, range.Start, range.End, counts.Executions, counts.Nodes));
     }
 
     public async Task<AnalyticsHealthReport> HealthAsync(IReadOnlyList<long> organizationIds)

@@ -16,6 +16,7 @@ public sealed class AnalyticsRuns(Database database, IOptions<AnalyticsOptions> 
     public const string Daily = "daily";
     public const string Cleanup = "cleanup";
     public const string Manual = "manual";
+    public const string Late = "late";
 
     private const string RecordSql = """
         INSERT INTO analytics_aggregation_runs (kind, started_at, finished_at, range_start, range_end, rows_changed, duration_ms, error)
@@ -56,16 +57,25 @@ public sealed class AnalyticsRuns(Database database, IOptions<AnalyticsOptions> 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>True when the bot's daily row of <paramref name="date"/> was computed at or after <paramref name="dayEnd"/>.</summary>
-    public async Task<bool> AggregatedAfterAsync(long botId, DateOnly date, DateTimeOffset dayEnd, CancellationToken cancellationToken)
+    /// <summary>Of <paramref name="bots"/>, those whose daily row of <paramref name="date"/> was computed at or after <paramref name="dayEnd"/> (one query).</summary>
+    public async Task<IReadOnlyList<long>> AggregatedAfterAsync(
+        IReadOnlyCollection<long> bots, DateOnly date, DateTimeOffset dayEnd, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(bots);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM daily_message_stats WHERE bot_id = @bot AND date = @date AND computed_at >= @end)", connection);
-        command.Parameters.Add(new NpgsqlParameter<long>("bot", botId));
+            "SELECT bot_id FROM daily_message_stats WHERE bot_id = ANY(@bots) AND date = @date AND computed_at >= @end", connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("bots", bots.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateOnly>("date", date));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("end", dayEnd));
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var done = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            done.Add(reader.GetInt64(0));
+        }
+
+        return done;
     }
 
     /// <summary>Deletes hourly rows past the hourly retention and daily rows and activity past the daily one.</summary>

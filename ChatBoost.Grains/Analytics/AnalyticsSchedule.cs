@@ -45,6 +45,13 @@ public static class AnalyticsSchedule
         return (from, from.AddDays(1));
     }
 
+    /// <summary>The UTC day of <paramref name="date"/> up to the end of the current hour if it is today (raw rows cannot be later).</summary>
+    public static (DateTimeOffset From, DateTimeOffset To) DayWindowUntil(DateOnly date, DateTimeOffset now)
+    {
+        var (from, to) = DayWindow(date);
+        return (from, to <= now ? to : StatsDefinitions.HourOf(now).AddHours(1));
+    }
+
     /// <summary>How long from <paramref name="now"/> until the next <paramref name="at"/> UTC (never zero: a whole day at the instant itself).</summary>
     public static TimeSpan DueIn(DateTimeOffset now, TimeOnly at)
     {

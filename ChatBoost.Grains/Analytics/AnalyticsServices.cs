@@ -14,6 +14,7 @@ public static class AnalyticsServices
         services.AddSingleton<RawFactReader>();
         services.AddSingleton<AnalyticsAggregator>();
         services.AddSingleton<AnalyticsRuns>();
+        services.AddSingleton<LateChanges>();
         services.AddSingleton<RollupReader>();
         services.AddSingleton<FunnelQueries>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AggregationStartup>();

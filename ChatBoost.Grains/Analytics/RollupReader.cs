@@ -5,9 +5,12 @@ using Npgsql;
 namespace ChatBoost.Grains.Analytics;
 
 /// <summary>
-/// Reads one bot's slice of a range from the rollups (one round trip, three statements by primary-key range): its rows
-/// (daily rows for UTC days, hourly rows otherwise), its distinct active contacts per bucket, and over the whole range
-/// with the returning ones. The counts are <see cref="SliceAssembler.Count"/>'s definition in SQL.
+/// Reads one bot's slice of a range from the rollups (one round trip, by primary-key range): its rows (daily rows for UTC
+/// days, hourly rows otherwise), its distinct active contacts per bucket, and over the whole range with the returning
+/// ones. A bucket that is one rollup row (a UTC day, an hour) takes its distinct count from the row (the aggregation
+/// counted it from the same activity rows); only a day in another zone counts its activity rows. The counts are
+/// <see cref="SliceAssembler.Count"/>'s definition in SQL; the range's count is an index-only scan of the covering index
+/// of migration 0220.
 /// </summary>
 public sealed class RollupReader(Database database)
 {
@@ -21,9 +24,12 @@ public sealed class RollupReader(Database database)
         WHERE bot_id = @bot AND hour >= @from AND hour < @to;
         """;
 
-    private const string ActivitySql = """
-        SELECT CASE WHEN @daily THEN ((hour AT TIME ZONE @tz)::date)::timestamp ELSE hour AT TIME ZONE 'UTC' END AS bucket, count(DISTINCT contact_wa_id)
+    private const string LocalDaysSql = """
+        SELECT ((hour AT TIME ZONE @tz)::date)::timestamp AS bucket, count(DISTINCT contact_wa_id)
         FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to GROUP BY 1;
+        """;
+
+    private const string RangeActivitySql = """
         SELECT count(DISTINCT contact_wa_id), count(DISTINCT contact_wa_id) FILTER (WHERE contact_created_at < @from)
         FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to;
         """;
@@ -31,30 +37,37 @@ public sealed class RollupReader(Database database)
     public async Task<BotStatsSlice> ReadAsync(long botId, StatsRange range, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(range);
-        var daily = range.Granularity == StatsGranularity.Daily;
+        // Local days are the one kind of bucket that is not a single rollup row.
+        var localDays = range.Granularity == StatsGranularity.Daily && !range.ReadsDailyRollup;
+        var sql = (range.ReadsDailyRollup ? DailySql : HourlySql) + (localDays ? LocalDaysSql : "") + RangeActivitySql;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand((range.ReadsDailyRollup ? DailySql : HourlySql) + ActivitySql, connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter<long>("bot", botId));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", range.Start));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", range.End));
-        command.Parameters.Add(new NpgsqlParameter<bool>("daily", daily));
         command.Parameters.Add(new NpgsqlParameter<string>("tz", range.TimeZone));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<RollupRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var (values, _) = RollupSql.ReadFigures(reader, 1);
-            rows.Add(new RollupRow(reader.GetFieldValue<DateTimeOffset>(0), values, reader.GetFieldValue<DateTimeOffset>(19)));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var byBucket = new Dictionary<DateTimeOffset, long>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // A local day's bucket starts at that day's local midnight; an hour's at the hour.
-            var bucket = reader.GetDateTime(0);
-            var start = daily ? AnalyticsPeriods.StartOfDay(DateOnly.FromDateTime(bucket), zone) : new DateTimeOffset(bucket, TimeSpan.Zero);
-            byBucket[start] = reader.GetInt64(1);
+            var (values, active) = RollupSql.ReadFigures(reader, 1);
+            var start = reader.GetFieldValue<DateTimeOffset>(0);
+            rows.Add(new RollupRow(start, values, reader.GetFieldValue<DateTimeOffset>(19)));
+            if (!localDays && active > 0)
+            {
+                byBucket[start] = active;
+            }
+        }
+
+        if (localDays)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // A local day's bucket starts at that day's local midnight.
+                byBucket[AnalyticsPeriods.StartOfDay(DateOnly.FromDateTime(reader.GetDateTime(0)), zone)] = reader.GetInt64(1);
+            }
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -72,22 +72,22 @@ public static class RollupSql
         return command;
     }
 
-    /// <summary>Deletes the rows of [from, to) (of one bot, or all) that the new set does not hold, returning their bot ids.</summary>
+    /// <summary>Deletes the rows of [from, to) (of a set of bots, or all) that the new set does not hold, returning their bot ids.</summary>
     public static NpgsqlCommand DeleteStale(
-        Table table, DateTimeOffset from, DateTimeOffset to, long? botId, IReadOnlyList<RollupRecord> keep, NpgsqlConnection connection, NpgsqlTransaction transaction)
+        Table table, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<long>? only, IReadOnlyList<RollupRecord> keep, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var key = table == Daily ? "(k.start AT TIME ZONE 'UTC')::date" : "k.start";
         var range = table == Daily ? "date >= (@from AT TIME ZONE 'UTC')::date AND date < (@to AT TIME ZONE 'UTC')::date" : "hour >= @from AND hour < @to";
         var sql = $"""
             DELETE FROM {table.Name} t
-            WHERE {range} AND (@bot = 0 OR t.bot_id = @bot)
+            WHERE {range} AND {BotFilter.Sql("t.bot_id")}
               AND NOT EXISTS (SELECT 1 FROM unnest(@bots, @starts) AS k(bot_id, start) WHERE k.bot_id = t.bot_id AND {key} = t.{table.Key})
             RETURNING t.bot_id
             """;
         var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to));
-        command.Parameters.Add(new NpgsqlParameter<long>("bot", botId ?? 0));
+        BotFilter.Add(command, only);
         command.Parameters.Add(new NpgsqlParameter<long[]>("bots", keep.Select(r => r.BotId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = keep.Select(r => r.Start).ToArray() });
         return command;

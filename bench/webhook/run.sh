@@ -14,6 +14,8 @@
 #   BENCH_PG_PORT (55460) BENCH_REDIS_PORT (56410) BENCH_API_PORT (8110) BENCH_FLOOR_PORT (8111)
 #   BENCH_SILO_PORT (11140) BENCH_GATEWAY_PORT (30040)
 #   BENCH_ENVIRONMENT (production) ENVIRONMENT of the silo and API; KEEP=1 keeps the work dir (logs, data)
+#   ANALYTICS_AB=1: after the runs, restart the silo with ANALYTICS_ENABLED=false and run the webhook again
+#     (max throughput and fixed rate): ingest with analytics on vs off, ratio in the same run
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -164,6 +166,10 @@ gen "$WORK/warm.tsv" "$warm_n" "w$$"
 gen "$WORK/max.tsv" "$BODIES" "m$$"
 gen "$WORK/rate.tsv" "$rate_n" "r$$"
 gen "$WORK/rate-floor.tsv" "$rate_n" "f$$"
+if [ "${ANALYTICS_AB:-0}" = 1 ]; then
+    gen "$WORK/max-off.tsv" "$BODIES" "n$$"
+    gen "$WORK/rate-off.tsv" "$rate_n" "o$$"
+fi
 
 probe=$(head -n 1 "$WORK/warm.tsv")
 WEBHOOK_PROBE=$(curl -s -o "$LOG_DIR/probe.out" -w '%{http_code}' -X POST "$API/whatsapp/webhook" -H 'Content-Type: application/json' \
@@ -201,6 +207,28 @@ sleep 2
 cb_log "webhook: fixed rate $RATE/s for ${RATE_SECONDS}s"
 run_rate webhook-rate "$API/whatsapp/webhook" "$WORK/rate.tsv"
 
+if [ "${ANALYTICS_AB:-0}" = 1 ]; then
+    # The same silo build with its analytics switched off (no aggregation reminders; AnalyticsOptions.Enabled).
+    cb_log "restarting the silo with ANALYTICS_ENABLED=false"
+    cb_stop_pid "$SILO_PID" "silo" 40 group || true
+    (cd "$SILO_DIR" && ANALYTICS_ENABLED=false exec setsid dotnet ChatBoost.Silo.dll) >"$LOG_DIR/silo-off.log" 2>&1 </dev/null &
+    SILO_PID=$!
+    deadline=$((SECONDS + 180))
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/whatsapp/webhook" -H 'Content-Type: application/json' \
+                 -H "X-Hub-Signature-256: ${probe%%$'\t'*}" --data-binary "${probe#*$'\t'}" || true)" = 200 ]; do
+        kill -0 "$SILO_PID" 2>/dev/null || { show_log "$LOG_DIR/silo-off.log"; cb_die "the silo exited during startup (analytics off)"; }
+        [ "$SECONDS" -lt "$deadline" ] || { show_log "$LOG_DIR/silo-off.log"; cb_die "no webhook answer 180s after the restart"; }
+        sleep 1
+    done
+    grep -q "Analytics aggregation is off" "$LOG_DIR/silo-off.log" || cb_log "WARNING: the silo did not log that analytics is off"
+    cb_log "webhook, analytics off: warm-up ${WARMUP}s, then ${DURATION}s at $CONNECTIONS connections, then $RATE/s for ${RATE_SECONDS}s"
+    run_wrk webhook-off-warm /whatsapp/webhook "$WORK/warm.tsv" "$API_PORT" "$WARMUP"
+    sleep 2
+    run_wrk webhook-off-max /whatsapp/webhook "$WORK/max-off.tsv" "$API_PORT" "$DURATION"
+    sleep 3
+    run_rate webhook-off-rate "$API/whatsapp/webhook" "$WORK/rate-off.tsv"
+fi
+
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 stored=$(cb_pg_psql "$PG_DATA" "$PG_PORT" -d chatboost -At -c "SELECT count(*) FROM messages" 2>/dev/null || echo "?")
 
@@ -236,6 +264,17 @@ for name in ("floor-rate", "webhook-rate"):
     detail = [l.strip() for l in open(f"{work}/{name}.out") if l.startswith("  ok ")]
     if detail:
         print(f"{name}: {detail[0]}")
+import os
+if os.path.exists(f"{work}/webhook-off-rate.out"):
+    wo, wro = res("webhook-off-max"), res("webhook-off-rate")
+    print()
+    print("analytics on (the runs above) vs off (silo restarted with ANALYTICS_ENABLED=false, run after them)")
+    print(f"{'':44} {'on':>18} {'off':>18} {'on/off':>16}")
+    print(f"{'max throughput: accepted req/s':44} {ok_rps(w):>18,.0f} {ok_rps(wo):>18,.0f} {ratio(ok_rps(w), ok_rps(wo)):>16}")
+    print(f"{'  latency p50 / p99 (ms)':44} {w['p50_ms']:.1f} / {w['p99_ms']:.1f}".ljust(63) + f"{wo['p50_ms']:.1f} / {wo['p99_ms']:.1f}".rjust(18) + f"{ratio(w['p99_ms'], wo['p99_ms']) + ' (p99)':>17}")
+    print(f"{'  errors (non-2xx, socket)':44} {errs(w):>18} {errs(wo):>18}")
+    print(f"{'fixed rate: ack p50 / p99 (ms)':44} {wr['p50_ms']:.1f} / {wr['p99_ms']:.1f}".ljust(63) + f"{wro['p50_ms']:.1f} / {wro['p99_ms']:.1f}".rjust(18) + f"{ratio(wr['p99_ms'], wro['p99_ms']) + ' (p99)':>17}")
+    print(f"{'  achieved req/s / errors':44} {wr['achieved_rps']:.0f} / {int(wr['errors'])}".ljust(63) + f"{wro['achieved_rps']:.0f} / {int(wro['errors'])}".rjust(18))
 print(f"webhook probe answered HTTP {probe}; rows in messages after the runs: {stored}")
 print(f"load average (1 min) before the runs {load_before}, after {load_after}, on {cores} cores")
 try:

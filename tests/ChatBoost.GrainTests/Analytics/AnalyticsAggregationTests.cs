@@ -1,4 +1,5 @@
 using ChatBoost.Grains.Analytics;
+using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Analytics;
 using Npgsql;
 
@@ -7,7 +8,7 @@ namespace ChatBoost.GrainTests.Analytics;
 /// <summary>
 /// The aggregation on real PostgreSQL through the cluster's grains: raw rows in, rollups out, the same rows when it runs
 /// again (and nothing written the second time), the overview read from the rollups and its cache emptied by an
-/// aggregation that changed the bot's rows.
+/// aggregation that changed the bot's rows; a late status recomputed by the next tick; aggregate-now in chunks.
 /// </summary>
 [Collection(ChatBoostClusterCollection.Name)]
 public sealed class AnalyticsAggregationTests(ChatBoostClusterFixture fixture)
@@ -71,13 +72,99 @@ public sealed class AnalyticsAggregationTests(ChatBoostClusterFixture fixture)
         Assert.NotNull(state.InvalidatedAt);
     }
 
-    private async Task InsertAsync(long bot, string contact, bool inbound, DateTimeOffset at, string status = "received")
+    [Fact]
+    public async Task A_status_that_changes_a_message_days_old_marks_its_day_and_the_next_tick_recomputes_it()
+    {
+        var bot = NewBotId();
+        var day = AnalyticsOptions.DayStart(fixture.Clock.GetUtcNow()).AddDays(-5);
+        var date = DateOnly.FromDateTime(day.UtcDateTime);
+        var message = await InsertAsync(bot, "4915550021", inbound: false, day.AddHours(10), "sent");
+        var aggregation = fixture.Grains.GetGrain<IAnalyticsAggregationGrain>(0);
+        await aggregation.AggregateNowAsync(new AggregateNowCommand(date, [bot], ForceRecalculate: true));
+        var before = Assert.Single(await RollupRowsAsync(bot), r => r.StartsWith("daily|", StringComparison.Ordinal));
+
+        await SetStatusAsync(message, "delivered", 2);
+        var marked = await DirtyDaysAsync(bot);
+        await aggregation.RunNowAsync(AnalyticsRuns.Tick);
+
+        // daily|date|total|active|inbound|sent|delivered|…: delivered went from 0 to 1 without a force_recalculate.
+        Assert.Equal($"daily|{date:yyyy-MM-dd}|1|1|0|1|0|0|0|0|0|0|1", before);
+        Assert.Equal([date], marked);
+        Assert.Equal($"daily|{date:yyyy-MM-dd}|1|1|0|1|1|0|0|0|0|0|1", Assert.Single(await RollupRowsAsync(bot), r => r.StartsWith("daily|", StringComparison.Ordinal)));
+        Assert.Empty(await DirtyDaysAsync(bot));
+    }
+
+    [Fact]
+    public async Task A_status_of_a_message_the_hourly_run_still_covers_marks_no_day()
+    {
+        var bot = NewBotId();
+        var message = await InsertAsync(bot, "4915550031", inbound: false, fixture.Clock.GetUtcNow().AddHours(-2), "sent");
+
+        await SetStatusAsync(message, "read", 3);
+
+        Assert.Empty(await DirtyDaysAsync(bot));
+    }
+
+    [Fact]
+    public async Task Aggregate_now_over_more_bots_than_a_chunk_runs_one_call_per_chunk_and_aggregates_every_bot()
+    {
+        var bots = Enumerable.Range(0, 5).Select(_ => NewBotId()).Order().ToList();
+        var day = AnalyticsOptions.DayStart(fixture.Clock.GetUtcNow()).AddDays(-1);
+        var date = DateOnly.FromDateTime(day.UtcDateTime);
+        foreach (var bot in bots)
+        {
+            await InsertAsync(bot, "4915550041", inbound: true, day.AddHours(9));
+        }
+
+        var aggregation = fixture.Grains.GetGrain<IAnalyticsAggregationGrain>(0);
+        var result = await AggregateNow.RunChunkedAsync(aggregation, new AggregateNowCommand(date, bots, ForceRecalculate: true), chunkSize: 2);
+        var tooMany = Enumerable.Range(0, AggregateNowCommand.MaxBotsPerCall + 1).Select(_ => NewBotId()).ToList();
+        var refused = await aggregation.AggregateNowAsync(new AggregateNowCommand(date, tooMany, ForceRecalculate: true));
+
+        Assert.True(result.IsOk);
+        Assert.Equal(3, result.Value!.Chunks);
+        Assert.Equal(bots, result.Value.AggregatedBots);
+        foreach (var bot in bots)
+        {
+            Assert.Equal($"daily|{date:yyyy-MM-dd}|1|1|1|0|0|0|0|0|0|0|0", Assert.Single(await RollupRowsAsync(bot), r => r.StartsWith("daily|", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal((CommandStatus.Invalid, "bot_ids"), (refused.Status, refused.Field));
+    }
+
+    private async Task SetStatusAsync(long message, string status, short rank)
+    {
+        await using var connection = await fixture.OpenAsync();
+        await using var command = new NpgsqlCommand("UPDATE messages SET status = @status, status_rank = @rank WHERE id = @id", connection);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("rank", rank);
+        command.Parameters.AddWithValue("id", message);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    private async Task<List<DateOnly>> DirtyDaysAsync(long bot)
+    {
+        await using var connection = await fixture.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT date FROM analytics_dirty_days WHERE bot_id = @bot ORDER BY date", connection);
+        command.Parameters.AddWithValue("bot", bot);
+        var days = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            days.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return days;
+    }
+
+    private async Task<long> InsertAsync(long bot, string contact, bool inbound, DateTimeOffset at, string status = "received")
     {
         await using var connection = await fixture.OpenAsync();
         await using var command = new NpgsqlCommand("""
             INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, wa_message_id, message_type, status, status_rank,
                                   created_at, client_message_id, sent_at)
             VALUES (@bot, 1, @contact, @direction, @wamid, 'text', @status, @rank, @at, @client, @sent)
+            RETURNING id
             """, connection);
         command.Parameters.AddWithValue("bot", bot);
         command.Parameters.AddWithValue("contact", contact);
@@ -88,7 +175,7 @@ public sealed class AnalyticsAggregationTests(ChatBoostClusterFixture fixture)
         command.Parameters.AddWithValue("at", at);
         command.Parameters.AddWithValue("client", inbound ? DBNull.Value : Guid.NewGuid());
         command.Parameters.AddWithValue("sent", status is "sent" or "delivered" or "read" ? at : DBNull.Value);
-        await command.ExecuteNonQueryAsync();
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Every rollup row of the bot as text, without computed_at: hourly, daily and activity rows.</summary>
