@@ -27,9 +27,10 @@ public static class TriggerEndpointCases
         yield return new("GET /triggers/bot/{bot_id}",
             s => (HttpMethod.Get, $"/triggers/bot/{s.BotId}", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
         yield return new("GET /triggers/bot/{bot_id}/opt-keywords",
-            s => (HttpMethod.Get, $"/triggers/bot/{s.BotId}/opt-keywords", null), Expect.AnyMember());
+            s => (HttpMethod.Get, $"/triggers/bot/{s.BotId}/opt-keywords", null), Expect.AnyMember(), Setup: s => s.CreatePublishedFlowAsync());
         yield return new("PUT /triggers/bot/{bot_id}/opt-keywords",
-            s => (HttpMethod.Put, $"/triggers/bot/{s.BotId}/opt-keywords", new { opt_out_keywords = new[] { "STOP", "HALT" } }), Expect.Writers(), Mutates: true);
+            s => (HttpMethod.Put, $"/triggers/bot/{s.BotId}/opt-keywords", new { opt_out_keywords = new[] { "STOP", "HALT" } }), Expect.Writers(), Mutates: true,
+            Setup: s => s.CreatePublishedFlowAsync());
         yield return new("GET /triggers/{trigger_id}",
             s => (HttpMethod.Get, $"/triggers/{TriggerId(s)}", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
         yield return new("PUT /triggers/{trigger_id}",
