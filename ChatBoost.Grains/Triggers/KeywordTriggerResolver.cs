@@ -19,9 +19,8 @@ internal sealed class KeywordTriggerResolver(IGrainFactory grains, FlowProgramCa
     public async Task<(OptIntent? Opt, KeywordClaim? Claim)> ClassifyAsync(long botId, long messageId, string contactPhone, string text, bool optedIn)
     {
         var found = await grains.GetGrain<ITriggerSetGrain>(botId).ClassifyInboundAsync(messageId, contactPhone, text, optedIn);
-        OptIntent? opt = found.Opt switch { "opt_out" => OptIntent.OptOut, "opt_in" => OptIntent.OptIn, _ => null };
         return found.Match is { } match && await programs.GetAsync(match.FlowId, match.FlowVersion) is { } program
-            ? (opt, new KeywordClaim(match, program))
-            : (opt, null);
+            ? (found.Opt, new KeywordClaim(match, program))
+            : (found.Opt, null);
     }
 }

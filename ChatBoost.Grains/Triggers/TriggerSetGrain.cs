@@ -133,7 +133,7 @@ public sealed class TriggerSetGrain(
     {
         var opt = _optKeywords.Classify(text);
         var match = Contacts.InboundRouting.NeedsTriggerLookup(null, optedIn, opt, hasText: true) ? await MatchInboundAsync(messageId, contactPhone, text) : null;
-        return new InboundClassification(opt switch { OptIntent.OptOut => "opt_out", OptIntent.OptIn => "opt_in", _ => null }, match);
+        return new InboundClassification(opt, match);
     }
 
     public Task<OptKeywordsView> GetOptKeywordsAsync() => Task.FromResult(OptKeywordsView());

@@ -27,15 +27,15 @@ public sealed class EventTriggerFiring(
 
     /// <param name="e">The event.</param>
     /// <param name="eventType">Its trigger event type (<see cref="EventTriggerTypes.FromOutlet"/>).</param>
-    /// <param name="triggers">The bot's active event triggers, ranked (<see cref="ITriggerSetGrain.EventTriggersAsync"/>).</param>
+    /// <param name="triggers">The bot's active event triggers, ranked, with their conditions parsed.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public async Task FireAsync(ContactEvent e, string eventType, IReadOnlyList<TriggerView> triggers, CancellationToken cancellationToken)
+    public async Task FireAsync(ContactEvent e, string eventType, BotEventTriggers triggers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(triggers);
         var fields = EventTriggerTypes.FieldsOf(e);
         IReadOnlyDictionary<string, AttributeValue>? attributes = null;
-        foreach (var trigger in triggers)
+        foreach (var (trigger, conditions) in triggers.Ranked)
         {
             // A trigger reacts to what happens after it exists: the outlet's history (a new subscriber reads it all) is not news.
             if (trigger.Definition.EventType != eventType || e.OccurredAt < trigger.CreatedAt)
@@ -43,7 +43,6 @@ public sealed class EventTriggerFiring(
                 continue;
             }
 
-            var conditions = EventConditions.Parse(trigger.Definition.EventConditionsJson);
             if (conditions.NeedsAttributes && attributes is null)
             {
                 attributes = await AttributesAsync(e);
@@ -63,15 +62,14 @@ public sealed class EventTriggerFiring(
     }
 
     /// <summary>True when the trigger's flow started now or before for this event.</summary>
-    private async Task<bool> StartAsync(TriggerView trigger, ContactEvent e, string eventType, IReadOnlyList<TriggerView> triggers, CancellationToken cancellationToken)
+    private async Task<bool> StartAsync(TriggerView trigger, ContactEvent e, string eventType, BotEventTriggers triggers, CancellationToken cancellationToken)
     {
         var key = StartKey(trigger.Id, e.Id);
         if (EventTriggerTypes.IsChain(eventType))
         {
             var chain = options.Value.Chain;
             var now = time.GetUtcNow();
-            var chainTriggers = triggers.Where(t => EventTriggerTypes.IsChain(t.Definition.EventType!)).Select(t => ExecutionTrigger(t.Id)).ToList();
-            var (starts, alreadyStarted) = await store.ChainStartsAsync(e.BotId, e.ContactWaId, chainTriggers, now - chain.Window, chain.MaxStarts, key, cancellationToken);
+            var (starts, alreadyStarted) = await store.ChainStartsAsync(e.BotId, e.ContactWaId, triggers.ChainExecutionTriggers, now - chain.Window, chain.MaxStarts, key, cancellationToken);
             if (alreadyStarted)
             {
                 return true;

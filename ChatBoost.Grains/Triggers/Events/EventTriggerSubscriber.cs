@@ -39,7 +39,7 @@ public sealed class EventTriggerSubscriber(IGrainFactory grains, EventTriggerFir
         var triggers = (await Task.WhenAll(bots.Select(b => grains.GetGrain<ITriggerSetGrain>(b).EventTriggersAsync())))
             .Select((list, i) => (Bot: bots[i], List: list))
             .Where(x => x.List.Count > 0)
-            .ToDictionary(x => x.Bot, x => x.List);
+            .ToDictionary(x => x.Bot, x => new BotEventTriggers(x.List));
         var contacts = relevant
             .Where(x => triggers.ContainsKey(x.Event.BotId))
             .GroupBy(x => (x.Event.BotId, x.Event.ContactWaId))

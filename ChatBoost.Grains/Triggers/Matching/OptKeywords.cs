@@ -1,11 +1,6 @@
-namespace ChatBoost.Grains.Triggers.Matching;
+using ChatBoost.Grains.Interfaces.Triggers;
 
-/// <summary>What an opt-out or opt-in keyword asks for.</summary>
-public enum OptIntent
-{
-    OptOut,
-    OptIn,
-}
+namespace ChatBoost.Grains.Triggers.Matching;
 
 /// <summary>
 /// The opt-out and opt-in keywords of a bot (Twilio's defaults unless the bot configures its own): a message that is

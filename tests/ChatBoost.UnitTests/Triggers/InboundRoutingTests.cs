@@ -1,3 +1,4 @@
+using ChatBoost.Grains.Interfaces.Triggers;
 using System.Text.Json;
 using ChatBoost.Grains.Contacts;
 using ChatBoost.Grains.Contacts.Events;

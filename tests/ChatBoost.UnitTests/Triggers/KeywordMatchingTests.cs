@@ -1,3 +1,4 @@
+using ChatBoost.Grains.Interfaces.Triggers;
 using ChatBoost.Grains.Triggers.Matching;
 
 namespace ChatBoost.UnitTests.Triggers;
