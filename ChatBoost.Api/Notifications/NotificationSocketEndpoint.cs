@@ -12,7 +12,9 @@ namespace ChatBoost.Api.Notifications;
 /// <c>GET /ws?ticket=…[&amp;after=id]</c>: the live stream. Anonymous at the HTTP layer: the one-time ticket is the
 /// authentication, checked before the upgrade (missing, unknown, used or expired: 401, nothing streamed). With
 /// <c>after</c>, the socket first receives the user's notifications with a higher id from the table, oldest first, then
-/// the live ones. Frames are JSON text: <c>{"type": "notification" | "notification_updated", "notification": {…}}</c>;
+/// the live ones. Without it, the socket starts at the user's latest notification as read before the upgrade: what is
+/// made after the 101, even before this process's observer subscription is in place, is replayed from the table, so a
+/// first connection has no gap either. Frames are JSON text: <c>{"type": "notification" | "notification_updated", "notification": {…}}</c>;
 /// a client <c>{"type": "ping"}</c> is answered <c>{"type": "pong"}</c>, and WebSocket pings keep the connection alive.
 /// </summary>
 public static class NotificationSocketEndpoint
@@ -66,12 +68,14 @@ public static class NotificationSocketEndpoint
                 $"At most {options.MaxSocketsPerUser} sockets per user.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sockets.");
         }
 
+        // Read before the 101: the client can make nothing after this point that the replay below would not cover.
+        var from = after ?? await cluster.GetGrain<INotificationInboxGrain>(ticket.UserId).GetLatestIdAsync();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveInterval,
         });
-        var session = new SocketSession(socket, ticket.UserId, options.SocketQueue, json.Value.SerializerOptions, replaying: after is not null);
+        var session = new SocketSession(socket, ticket.UserId, options.SocketQueue, json.Value.SerializerOptions);
         if (streams.Attach(session) is not { } stream)
         {
             await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "too many sockets", lifetime.ApplicationStopping);
@@ -82,10 +86,7 @@ public static class NotificationSocketEndpoint
         {
             await stream.EnsureSubscribedAsync();
             var running = session.RunAsync(ticket.TokenExpiresAt, time, lifetime.ApplicationStopping);
-            if (after is { } from)
-            {
-                await ReplayAsync(cluster, session, from, lifetime.ApplicationStopping);
-            }
+            await ReplayAsync(cluster, session, from, lifetime.ApplicationStopping);
 
             await running;
         }

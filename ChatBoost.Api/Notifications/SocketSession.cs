@@ -9,7 +9,7 @@ namespace ChatBoost.Api.Notifications;
 /// <summary>
 /// One open <c>/ws</c> socket: a bounded queue of text frames drained by one send loop, so a slow client fills only its
 /// own queue and is disconnected when it is full, never slowing the user's other sockets. Every notification is sent
-/// once (the ids sent are remembered); while the socket replays what it missed (<c>?after=</c>), live notifications are
+/// once (the ids sent are remembered); while the socket replays what it missed (after <c>?after=</c>, or since its upgrade), live notifications are
 /// held and follow the replay, so nothing is skipped or doubled. Closes when its bearer token expires or when asked
 /// (deactivation), with a close frame after what is queued.
 /// </summary>
@@ -35,14 +35,14 @@ public sealed class SocketSession
     private string _closeReason = "closing";
     private bool _closed;
 
-    public SocketSession(WebSocket socket, long userId, int capacity, JsonSerializerOptions json, bool replaying)
+    public SocketSession(WebSocket socket, long userId, int capacity, JsonSerializerOptions json)
     {
         _socket = socket;
         _json = json;
         _capacity = capacity;
         UserId = userId;
         _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _held = replaying ? [] : null;
+        _held = []; // every socket starts with its replay (NotificationSocketEndpoint); live ones wait for EndReplay
     }
 
     public long UserId { get; }

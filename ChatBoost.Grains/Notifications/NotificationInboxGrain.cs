@@ -128,6 +128,8 @@ public sealed class NotificationInboxGrain(
         return state.State.Preferences;
     }
 
+    public Task<long> GetLatestIdAsync() => Task.FromResult(_latestId);
+
     public Task<long> SubscribeAsync(INotificationObserver observer)
     {
         _observers.Subscribe(observer, observer);
