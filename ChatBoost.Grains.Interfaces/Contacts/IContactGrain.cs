@@ -26,6 +26,16 @@ public interface IContactGrain : IGrainWithIntegerCompoundKey
     [Alias("RecordInbound")]
     Task<InboundOutcome> RecordInboundAsync(InboundMessageInput input);
 
+    /// <summary>
+    /// One-way: inbound messages for this contact were recorded by someone else (the webhook ingress records through the
+    /// silo's message writer without waiting for this grain's turn, so an acknowledgement never waits for flow work or an
+    /// activation). The contact looks at its unconsumed messages. Nothing depends on this call arriving: a message after
+    /// the cursor is found on activation and by the sweeper.
+    /// </summary>
+    /// <param name="lastMessageAt">The newest recorded message's WhatsApp time, if known (the 24-hour window moves).</param>
+    [Alias("InboundRecorded"), OneWay]
+    Task InboundRecordedAsync(DateTimeOffset? lastMessageAt);
+
     // ---- Outbound ----
 
     /// <summary>

@@ -98,18 +98,22 @@ public sealed class ContactGrain(
         RecordOutcome outcome;
         try
         {
-            outcome = await messages.RecordInboundAsync(new InboundRecord(
-                _session.BotId, input.OrganizationId, _session.WaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
-                input.Timestamp, input.ReplyId, input.ProfileName, input.FromUserId, input.Username));
+            outcome = await messages.RecordInboundAsync(InboundRecord.ForContact(_session.BotId, _session.WaId, input));
         }
         finally
         {
-            _inbound.MayHaveMore(); // also when the record failed: it may have committed all the same
+            await InboundRecordedAsync(input.Timestamp); // also when the record failed: it may have committed all the same
         }
 
-        _session.SawInbound(input.Timestamp ?? time.GetUtcNow());
-        ConsumeSoon();
         return outcome == RecordOutcome.Duplicate ? InboundOutcome.Duplicate : InboundOutcome.Recorded;
+    }
+
+    public Task InboundRecordedAsync(DateTimeOffset? lastMessageAt)
+    {
+        _inbound.MayHaveMore();
+        _session.SawInbound(lastMessageAt ?? time.GetUtcNow());
+        ConsumeSoon();
+        return Task.CompletedTask;
     }
 
     public async Task PokeAsync()

@@ -8,8 +8,11 @@ namespace ChatBoost.Grains.WhatsApp;
 
 /// <inheritdoc cref="IWebhookIngressGrain"/>
 /// <remarks>
-/// Only changes of authenticated numbers are ingested (see <see cref="IWebhookIngressGrain"/>). Messages go to the contact grain keyed by (bot, sender): different senders concurrently, one sender's messages in
-/// payload order. Statuses are applied directly with <see cref="MessageStatusWriter"/> (one idempotent, monotonic
+/// Only changes of authenticated numbers are ingested (see <see cref="IWebhookIngressGrain"/>). Messages are recorded here,
+/// through the silo's <see cref="BatchingMessageWriter"/> (different senders concurrently, one sender's messages in payload
+/// order), and then the contact grain keyed by (bot, sender) is told one-way: the acknowledgement waits for the durable
+/// record only, never for the contact's activation or its flow work. The contact consumes from the stored rows; a lost
+/// notification is made good by its next activation or the sweeper (its cursor lags its newest message). Statuses are applied directly with <see cref="MessageStatusWriter"/> (one idempotent, monotonic
 /// statement each). An unknown phone number or a status for an unknown message is logged and skipped, never an error:
 /// Meta would retry it for days and it can never succeed.
 /// </remarks>
@@ -17,6 +20,7 @@ namespace ChatBoost.Grains.WhatsApp;
 [Reentrant]
 public sealed class WebhookIngressGrain(
     WhatsAppNumberCache numbers,
+    BatchingMessageWriter messages,
     MessageStatusWriter statuses,
     ContactIdentityResolver identities,
     ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain
@@ -68,7 +72,7 @@ public sealed class WebhookIngressGrain(
         }
 
         // Messages: one task per (bot, sender), each recording that sender's messages in order.
-        var perContact = new Dictionary<(long, string), List<InboundMessageInput>>();
+        var perContact = new Dictionary<(long, string), List<InboundRecord>>();
         foreach (var (bot, batch) in work)
         {
             foreach (var message in batch.Messages)
@@ -94,9 +98,7 @@ public sealed class WebhookIngressGrain(
                     perContact[key] = list = [];
                 }
 
-                list.Add(new InboundMessageInput(
-                    bot.OrganizationId, record.WaMessageId, message.ProfileName, record.MessageType, record.Text, record.PayloadJson,
-                    record.WaTimestamp, message.ReplyId, message.FromUserId, message.Username));
+                list.Add(record with { ContactWaId = key.Item2 });
             }
         }
 
@@ -115,18 +117,32 @@ public sealed class WebhookIngressGrain(
             skipped);
     }
 
-    private async Task<(int Received, int Duplicates)> RecordContactAsync(long botId, string waId, List<InboundMessageInput> messages)
+    private async Task<(int Received, int Duplicates)> RecordContactAsync(long botId, string waId, List<InboundRecord> records)
     {
-        var contact = GrainFactory.GetGrain<IContactGrain>(botId, waId, null);
         int received = 0, duplicates = 0;
-        foreach (var input in messages)
+        DateTimeOffset? newest = null;
+        try
         {
-            var outcome = await contact.RecordInboundAsync(input);
-            received++;
-            if (outcome == InboundOutcome.Duplicate)
+            foreach (var record in records)
             {
-                duplicates++;
+                var outcome = await messages.RecordInboundAsync(record);
+                received++;
+                if (outcome == RecordOutcome.Duplicate)
+                {
+                    duplicates++;
+                }
+
+                if (record.WaTimestamp is { } at && (newest is null || at > newest))
+                {
+                    newest = at;
+                }
             }
+        }
+        finally
+        {
+            // Also after a failed record (it may have committed all the same), and for a duplicate (a record that committed
+            // while the rest of an earlier delivery failed is consumed now).
+            GrainFactory.GetGrain<IContactGrain>(botId, waId, null).InboundRecordedAsync(newest).Ignore();
         }
 
         return (received, duplicates);

@@ -49,6 +49,15 @@ public sealed record InboundRecord(
             Clip(message.Username?.Replace('\0', '\uFFFD'), MessageColumnLimits.Username));
     }
 
+    /// <summary>The record of a message given to <see cref="Interfaces.Contacts.IContactGrain.RecordInboundAsync"/> for one contact.</summary>
+    public static InboundRecord ForContact(long botId, string contactWaId, Interfaces.Contacts.InboundMessageInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new InboundRecord(
+            botId, input.OrganizationId, contactWaId, input.WaMessageId, input.MessageType, input.Text, input.PayloadJson,
+            input.Timestamp, input.ReplyId, input.ProfileName, input.FromUserId, input.Username);
+    }
+
     /// <summary>
     /// Rejects what the table's constraints would reject, before the record joins a batch: one bad record
     /// must fail its own caller, not the other callers whose messages share its round trip.
