@@ -4,6 +4,10 @@
 # throw-away PostgreSQL and Redis. Extra arguments go to `dotnet test`
 # (e.g. bash scripts/test.sh --filter "FullyQualifiedName~Auth").
 #
+# Without --filter it runs everything but the long cluster fault suite: the default filter is
+# "Category!=Cluster|ClusterSubset=CI" (the suite's CI subset stays in). `--cluster-suite` runs the whole fault suite
+# alone (tests/ChatBoost.EndToEndTests/Cluster; it prints its table of counts at the end).
+#
 # Environment: TEST_PG_PORT (default 55433), TEST_REDIS_PORT (default 56380),
 #              TEST_HANG_TIMEOUT (a single test running longer fails the run; default 8m),
 #              TEST_RESULTS_DIR (keep the .trx files there; default: temp dir, removed).
@@ -21,6 +25,18 @@ cd "$ROOT"
 . "$ROOT/scripts/lib/services.sh"
 
 T0=$SECONDS
+
+# The test selection: the caller's --filter, the whole fault suite, or everything but the fault suite's long part.
+TEST_ARGS=()
+has_filter=0
+for arg in "$@"; do
+    case "$arg" in
+        --cluster-suite) TEST_ARGS+=(--filter "Category=Cluster"); has_filter=1 ;;
+        --filter|--filter=*) TEST_ARGS+=("$arg"); has_filter=1 ;;
+        *) TEST_ARGS+=("$arg") ;;
+    esac
+done
+if [ "$has_filter" -eq 0 ]; then TEST_ARGS+=(--filter "Category!=Cluster|ClusterSubset=CI"); fi
 TEST_PG_PORT=${TEST_PG_PORT:-55433}
 TEST_REDIS_PORT=${TEST_REDIS_PORT:-56380}
 CONFIG=Release
@@ -90,13 +106,13 @@ cb_log "dotnet build ChatBoost.sln -c $CONFIG"
 cb_run dotnet build ChatBoost.sln -c "$CONFIG" -nologo || build_rc=$?
 
 if [ "$build_rc" -eq 0 ]; then
-    cb_log "dotnet test ChatBoost.sln -c $CONFIG --no-build $*"
+    cb_log "dotnet test ChatBoost.sln -c $CONFIG --no-build ${TEST_ARGS[*]}"
     # `--logger trx` without LogFileName: VSTest names each project's file uniquely.
     # (A fixed LogFileName makes every project overwrite the same file.)
     # A test that hangs is stopped after TEST_HANG_TIMEOUT and the run fails naming it, instead of
     # holding CI until its own limit.
     cb_run dotnet test ChatBoost.sln -c "$CONFIG" --no-build --results-directory "$RESULTS_DIR" \
-        --logger trx --blame-hang-timeout "${TEST_HANG_TIMEOUT:-8m}" --blame-hang-dump-type none "$@" || test_rc=$?
+        --logger trx --blame-hang-timeout "${TEST_HANG_TIMEOUT:-8m}" --blame-hang-dump-type none "${TEST_ARGS[@]}" || test_rc=$?
 else
     cb_warn "build failed (exit $build_rc); tests not run"
 fi

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions below run from traps / are hooks
-# scripts/up.sh — run the whole ChatBoost system (PostgreSQL, Redis, one Orleans
-# silo, the API) in the foreground on a Debian/Ubuntu machine with the .NET 10 SDK.
+# scripts/up.sh — run the whole ChatBoost system (PostgreSQL, Redis, Orleans
+# silos, API processes) in the foreground on a Debian/Ubuntu machine with the .NET 10 SDK.
 #
-#   bash scripts/up.sh            # Ctrl-C (or SIGTERM) stops everything it started
+#   bash scripts/up.sh                       # one silo, one API; Ctrl-C (or SIGTERM) stops everything it started
+#   bash scripts/up.sh --silos 3 --apis 2    # a cluster: silo i listens on SILO_PORT+i-1 / GATEWAY_PORT+i-1,
+#                                            # API j on API_PORT+j-1 (logs silo.log, silo2.log, ..., api.log, api2.log, ...)
+#
+# When one silo or API exits the others keep running (the cluster decides what survives) and the script says so;
+# it stops everything when no silo or no API is left, or on Ctrl-C.
 #
 # Environment (all optional):
 #   DATABASE_URL / REDIS_URL  use these external servers instead of private ones
 #   DATA_DIR     private data, secrets and logs            (default: <repo>/.data)
 #   PG_PORT      private PostgreSQL port (127.0.0.1)         (default: 55432)
 #   REDIS_PORT   private Redis port (127.0.0.1)              (default: 56379)
-#   API_PORT     API port (0.0.0.0)                          (default: 8000)
-#   SILO_PORT / GATEWAY_PORT / SILO_ADVERTISED_IP            (default: 11111 / 30000 / 127.0.0.1)
+#   API_PORT     first API's port (0.0.0.0)                  (default: 8000)
+#   SILO_PORT / GATEWAY_PORT / SILO_ADVERTISED_IP   first silo's (default: 11111 / 30000 / 127.0.0.1)
 #   SECRET_KEY   JWT secret; if unset one is generated once into $DATA_DIR/secret_key
 #   ENVIRONMENT  development | production | test             (default: development)
 #   ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID                  (default: chatboost / chatboost-dev)
@@ -30,6 +35,21 @@ cd "$ROOT"
 . "$ROOT/scripts/lib/services.sh"
 
 T0=$SECONDS
+
+SILOS=1
+APIS=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --silos) [ $# -ge 2 ] || cb_die "--silos needs a number"; SILOS=$2; shift 2 ;;
+        --silos=*) SILOS=${1#*=}; shift ;;
+        --apis) [ $# -ge 2 ] || cb_die "--apis needs a number"; APIS=$2; shift 2 ;;
+        --apis=*) APIS=${1#*=}; shift ;;
+        -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) cb_die "unknown argument '$1' (usage: scripts/up.sh [--silos N] [--apis M])" ;;
+    esac
+done
+[[ "$SILOS" =~ ^[1-9][0-9]?$ ]] || cb_die "--silos must be 1..99 (got '$SILOS')"
+[[ "$APIS" =~ ^[1-9][0-9]?$ ]] || cb_die "--apis must be 1..99 (got '$APIS')"
 
 # ----------------------------------------------------------- configuration ----
 DATA_DIR=${DATA_DIR:-$ROOT/.data}
@@ -67,8 +87,8 @@ command -v dotnet >/dev/null 2>&1 || cb_die "dotnet not found; install the .NET 
 # ----------------------------------------------------- state & cleanup ----
 STARTED_PG=0
 STARTED_REDIS=0
-SILO_PID=""
-API_PID=""
+SILO_PIDS=()
+API_PIDS=()
 OWN_PIDFILE=0
 
 # >>> HOOK: extra services ----------------------------------------------------
@@ -134,8 +154,11 @@ cleanup() {
     cb_log "shutting down..."
     cb_kill_child_group || true          # an interrupted build / migration
     stop_extra_services || true
-    cb_stop_pid "$API_PID" "API" 20 group || true
-    cb_stop_pid "$SILO_PID" "silo" 40 group || true
+    local i
+    # The APIs first (20 s budget each), then the silos one after the other (30 s each): the last ones take over what
+    # the first ones hand off.
+    for i in "${!API_PIDS[@]}"; do cb_stop_pid "${API_PIDS[$i]}" "$(api_name "$i")" 25 group || true; done
+    for i in "${!SILO_PIDS[@]}"; do cb_stop_pid "${SILO_PIDS[$i]}" "$(silo_name "$i")" 40 group || true; done
     if [ "$STARTED_REDIS" -eq 1 ]; then cb_redis_stop "$REDIS_DIR" "$REDIS_PORT" || true; fi
     if [ "$STARTED_PG" -eq 1 ]; then cb_pg_stop "$PG_DATA" || true; fi
     if [ "$OWN_PIDFILE" -eq 1 ]; then rm -f "$DATA_DIR/up.pid"; fi
@@ -145,6 +168,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Names and logs: the first silo and API keep the single-process names (silo.log, api.log).
+silo_name() { if [ "$SILOS" -eq 1 ]; then echo silo; else echo "silo $(($1 + 1))"; fi; }
+api_name()  { if [ "$APIS" -eq 1 ]; then echo API; else echo "API $(($1 + 1))"; fi; }
+silo_log()  { if [ "$1" -eq 0 ]; then echo "$LOG_DIR/silo.log"; else echo "$LOG_DIR/silo$(($1 + 1)).log"; fi; }
+api_log()   { if [ "$1" -eq 0 ]; then echo "$LOG_DIR/api.log"; else echo "$LOG_DIR/api$(($1 + 1)).log"; fi; }
 
 show_logs() {
     local f
@@ -171,9 +200,11 @@ echo $$ >"$DATA_DIR/up.pid"
 OWN_PIDFILE=1
 
 # The ports we will bind must be free (checked before anything slow happens).
-cb_require_free_port "$API_PORT" "the API" API_PORT
-cb_require_free_port "$SILO_PORT" "the silo" SILO_PORT
-cb_require_free_port "$GATEWAY_PORT" "the silo gateway" GATEWAY_PORT
+for ((i = 0; i < APIS; i++)); do cb_require_free_port "$((API_PORT + i))" "$(api_name "$i")" API_PORT; done
+for ((i = 0; i < SILOS; i++)); do
+    cb_require_free_port "$((SILO_PORT + i))" "$(silo_name "$i")" SILO_PORT
+    cb_require_free_port "$((GATEWAY_PORT + i))" "the gateway of $(silo_name "$i")" GATEWAY_PORT
+done
 
 # -------------------------------------------------------- infrastructure ----
 need=()
@@ -235,63 +266,94 @@ cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 
     || { show_logs "$LOG_DIR/migrate.log"; cb_die "migrations failed (log: $LOG_DIR/migrate.log)"; }
 
 # -------------------------------------------------------------- processes ----
-for f in silo api; do
-    if [ -f "$LOG_DIR/$f.log" ]; then mv -f "$LOG_DIR/$f.log" "$LOG_DIR/$f.log.1"; fi
+for ((i = 0; i < SILOS; i++)); do f=$(silo_log "$i"); if [ -f "$f" ]; then mv -f "$f" "$f.1"; fi; done
+for ((i = 0; i < APIS; i++)); do f=$(api_log "$i"); if [ -f "$f" ]; then mv -f "$f" "$f.1"; fi; done
+
+# setsid: Ctrl-C reaches only this script, which then stops the APIs -> silos -> Redis -> PostgreSQL in order.
+# cwd = the output dir so each process finds its appsettings*.json (content root).
+for ((i = 0; i < SILOS; i++)); do
+    cb_log "starting $(silo_name "$i") (silo port $((SILO_PORT + i)), gateway $((GATEWAY_PORT + i)))"
+    (cd "$SILO_DIR" && SILO_PORT=$((SILO_PORT + i)) GATEWAY_PORT=$((GATEWAY_PORT + i)) exec setsid dotnet ChatBoost.Silo.dll) \
+        >"$(silo_log "$i")" 2>&1 </dev/null &
+    SILO_PIDS+=($!)
 done
 
-# setsid: Ctrl-C reaches only this script, which then stops API -> silo -> Redis -> PostgreSQL in order.
-# cwd = the output dir so each process finds its appsettings*.json (content root).
-cb_log "starting silo (silo port $SILO_PORT, gateway $GATEWAY_PORT)"
-(cd "$SILO_DIR" && exec setsid dotnet ChatBoost.Silo.dll) >"$LOG_DIR/silo.log" 2>&1 </dev/null &
-SILO_PID=$!
+for ((i = 0; i < APIS; i++)); do
+    cb_log "starting $(api_name "$i") on port $((API_PORT + i))"
+    (cd "$API_DIR" && ASPNETCORE_URLS="http://0.0.0.0:$((API_PORT + i))" exec setsid dotnet ChatBoost.Api.dll) \
+        >"$(api_log "$i")" 2>&1 </dev/null &
+    API_PIDS+=($!)
+done
 
-cb_log "starting API on port $API_PORT"
-(cd "$API_DIR" && ASPNETCORE_URLS="http://0.0.0.0:$API_PORT" exec setsid dotnet ChatBoost.Api.dll) \
-    >"$LOG_DIR/api.log" 2>&1 </dev/null &
-API_PID=$!
-
-READY_URL="http://127.0.0.1:$API_PORT/health/ready"
-cb_log "waiting for $READY_URL (timeout ${READY_TIMEOUT}s)"
+# Ready when every API answers /health/ready; any process exiting during the start is fatal.
+cb_log "waiting for /health/ready on $APIS API process(es) (timeout ${READY_TIMEOUT}s)"
 deadline=$((SECONDS + READY_TIMEOUT))
-status=000
-while :; do
-    status=$(cb_http_status "$READY_URL")
-    [ "$status" = 200 ] && break
-    kill -0 "$SILO_PID" 2>/dev/null || { show_logs "$LOG_DIR/silo.log"; cb_die "the silo exited during startup (log: $LOG_DIR/silo.log)"; }
-    kill -0 "$API_PID" 2>/dev/null || { show_logs "$LOG_DIR/api.log"; cb_die "the API exited during startup (log: $LOG_DIR/api.log)"; }
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        show_logs "$LOG_DIR/silo.log" "$LOG_DIR/api.log"
-        cb_die "not ready after ${READY_TIMEOUT}s: $READY_URL answered HTTP $status"
-    fi
-    sleep 1
+for ((i = 0; i < APIS; i++)); do
+    url="http://127.0.0.1:$((API_PORT + i))/health/ready"
+    while :; do
+        status=$(cb_http_status "$url")
+        [ "$status" = 200 ] && break
+        for j in "${!SILO_PIDS[@]}"; do
+            kill -0 "${SILO_PIDS[$j]}" 2>/dev/null || { show_logs "$(silo_log "$j")"; cb_die "$(silo_name "$j") exited during startup (log: $(silo_log "$j"))"; }
+        done
+        for j in "${!API_PIDS[@]}"; do
+            kill -0 "${API_PIDS[$j]}" 2>/dev/null || { show_logs "$(api_log "$j")"; cb_die "$(api_name "$j") exited during startup (log: $(api_log "$j"))"; }
+        done
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            show_logs "$(silo_log 0)" "$(api_log "$i")"
+            cb_die "not ready after ${READY_TIMEOUT}s: $url answered HTTP $status"
+        fi
+        sleep 1
+    done
 done
 READY_SECS=$((SECONDS - T0))
 
-cat <<EOF
+process_lines=""
+for ((i = 0; i < APIS; i++)); do
+    process_lines+="$(printf '    %-13s http://127.0.0.1:%s/   (log %s, pid %s)' "$(api_name "$i")" "$((API_PORT + i))" "$(api_log "$i")" "${API_PIDS[$i]}")"$'\n'
+done
+for ((i = 0; i < SILOS; i++)); do
+    process_lines+="$(printf '    %-13s gateway 127.0.0.1:%s   (log %s, pid %s)' "$(silo_name "$i")" "$((GATEWAY_PORT + i))" "$(silo_log "$i")" "${SILO_PIDS[$i]}")"$'\n'
+done
+
+cat <<BANNER
 
   ChatBoost is up (ready in ${READY_SECS}s, of which build ${BUILD_SECS}s)   ENVIRONMENT=$ENVIRONMENT
-    API           http://127.0.0.1:$API_PORT/
-    Swagger UI    http://127.0.0.1:$API_PORT/docs
+${process_lines}    Swagger UI    http://127.0.0.1:$API_PORT/docs
     ReDoc         http://127.0.0.1:$API_PORT/redoc
-    Readiness     $READY_URL
+    Readiness     http://127.0.0.1:$API_PORT/health/ready
     Database      $DB_DESC
     Redis         $REDIS_DESC
-    Logs          $LOG_DIR/silo.log
-                  $LOG_DIR/api.log
-    Silo pid $SILO_PID, API pid $API_PID.  Press Ctrl-C to stop everything.
+    Press Ctrl-C to stop everything.
 ${SANDBOX_LINE:+
   $SANDBOX_LINE
 }
-EOF
+BANNER
 
-# Foreground: return when either process exits (or a signal triggers cleanup).
-set +e
-wait -n "$SILO_PID" "$API_PID"
-rc=$?
-set -e
-if ! kill -0 "$SILO_PID" 2>/dev/null; then
-    show_logs "$LOG_DIR/silo.log"; cb_log "the silo exited unexpectedly (exit $rc)"
-else
-    show_logs "$LOG_DIR/api.log"; cb_log "the API exited unexpectedly (exit $rc)"
-fi
+# Foreground: report every process that exits; the others keep running (the cluster, not this script, decides what
+# survives). Stop everything when no silo or no API is left.
+declare -A NAME_OF LOG_OF
+for i in "${!SILO_PIDS[@]}"; do NAME_OF[${SILO_PIDS[$i]}]=$(silo_name "$i"); LOG_OF[${SILO_PIDS[$i]}]=$(silo_log "$i"); done
+for i in "${!API_PIDS[@]}"; do NAME_OF[${API_PIDS[$i]}]=$(api_name "$i"); LOG_OF[${API_PIDS[$i]}]=$(api_log "$i"); done
+alive() { local n=0 p; for p in "$@"; do if kill -0 "$p" 2>/dev/null; then n=$((n + 1)); fi; done; echo "$n"; }
+running=("${SILO_PIDS[@]}" "${API_PIDS[@]}")
+while [ "${#running[@]}" -gt 0 ]; do
+    done_pid=""
+    set +e
+    wait -n -p done_pid "${running[@]}"
+    rc=$?
+    set -e
+    [ -n "$done_pid" ] || continue
+    next=()
+    for p in "${running[@]}"; do if [ "$p" != "$done_pid" ]; then next+=("$p"); fi; done
+    running=("${next[@]}")
+    silos_left=$(alive "${SILO_PIDS[@]}")
+    apis_left=$(alive "${API_PIDS[@]}")
+    show_logs "${LOG_OF[$done_pid]}"
+    if [ "$silos_left" -eq 0 ] || [ "$apis_left" -eq 0 ]; then
+        cb_log "${NAME_OF[$done_pid]} (pid $done_pid) exited (exit $rc); $silos_left silo(s) and $apis_left API(s) left: stopping"
+        exit 1
+    fi
+    cb_log "${NAME_OF[$done_pid]} (pid $done_pid) exited (exit $rc); still running: $silos_left of $SILOS silo(s), $apis_left of $APIS API(s) - the cluster carries on without it"
+done
 exit 1

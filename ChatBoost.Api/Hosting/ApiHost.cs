@@ -66,6 +66,7 @@ public static class ApiHost
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(settings.Cluster.ResponseTimeoutSeconds));
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+            client.UseChatBoostClusterTuning();
         });
 
         var services = builder.Services;

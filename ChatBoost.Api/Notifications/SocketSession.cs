@@ -22,6 +22,12 @@ public sealed class SocketSession
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>1012 "Service Restart" (RFC 6455 registry): this process is stopping, reconnect.</summary>
+    public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
+
+    /// <summary>The close reason sent with <see cref="ServiceRestart"/> (at most 123 bytes).</summary>
+    public const string RestartReason = "server restarting: reconnect with ?after=<last id>";
+
     private readonly WebSocket _socket;
     private readonly JsonSerializerOptions _json;
     private readonly Channel<string> _queue;
@@ -124,10 +130,15 @@ public sealed class SocketSession
         }
     }
 
-    /// <summary>Runs the socket until it closes: the send loop, the receive loop, the token's expiry.</summary>
+    /// <summary>
+    /// Runs the socket until it closes: the send loop, the receive loop, the token's expiry. When the process stops
+    /// (<paramref name="stopping"/>) the socket sends what is queued and closes with <see cref="ServiceRestart"/>: the
+    /// client reconnects, to any API process, with <c>?after=</c> its last id and misses nothing.
+    /// </summary>
     public async Task RunAsync(DateTimeOffset tokenExpiresAt, TimeProvider time, CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _abort.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        using var restarting = stopping.Register(() => Close(ServiceRestart, RestartReason));
         var left = tokenExpiresAt - time.GetUtcNow();
         using var expiry = time.CreateTimer(
             _ => Close(WebSocketCloseStatus.PolicyViolation, "token expired"), null, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);

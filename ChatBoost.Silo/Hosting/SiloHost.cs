@@ -40,7 +40,6 @@ public static class SiloHost
         var clusterTls = ClusterTlsSettings.Load(builder.Configuration);
 
         ConfigureLogging(builder, settings.Debug);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials, keyRing);
 
         var orleansConnectionString = DatabasePools.From(settings).Orleans;
@@ -49,6 +48,7 @@ public static class SiloHost
         builder.UseOrleans(silo =>
         {
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisClusteringOptions(redis));
+            silo.UseChatBoostClusterTuning(RedisClusteringOptions(redis));
             if (clusterTls is not null)
             {
                 // Mutual TLS on silo-to-silo and gateway connections: every peer, silo or API, must present the

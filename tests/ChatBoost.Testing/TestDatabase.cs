@@ -29,10 +29,10 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Npgsql connection string to this database.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Creates an empty database named <c>{prefix}_{random}</c>.</summary>
-    public static async Task<TestDatabase> CreateAsync(string prefix)
+    /// <summary>Creates an empty database named <c>{prefix}_{random}</c> (on <paramref name="server"/> if given).</summary>
+    public static async Task<TestDatabase> CreateAsync(string prefix, string? server = null)
     {
-        var server = TestEnvironment.PostgresConnectionString;
+        server ??= TestEnvironment.PostgresConnectionString;
         var name = UniqueName(prefix);
 
         await using (var connection = new NpgsqlConnection(server))

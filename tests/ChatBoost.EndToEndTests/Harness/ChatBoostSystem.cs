@@ -6,7 +6,7 @@ namespace ChatBoost.EndToEndTests.Harness;
 
 /// <summary>
 /// The real system for end-to-end tests: a fresh PostgreSQL database, its own Orleans cluster id on the test
-/// Redis, N silo processes and one API process, all started with `dotnet X.dll` exactly as in production.
+/// Redis, N silo processes and M API processes (one unless asked), all started with `dotnet X.dll` exactly as in production.
 /// Every HTTP response body is recorded, so a test can search the whole conversation for a secret.
 /// </summary>
 public sealed class ChatBoostSystem : IAsyncDisposable
@@ -18,13 +18,15 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     private readonly List<ChildProcess> _silos = [];
     private readonly List<ChildProcess> _stopped = [];
     private readonly ResponseRecorder _recorder = new();
-    private ChildProcess? _api;
+    private readonly ChildProcess?[] _apis;
 
-    private ChatBoostSystem(TestDatabase database, Dictionary<string, string?> environment, int apiPort)
+    private ChatBoostSystem(TestDatabase database, Dictionary<string, string?> environment, int apis)
     {
         Database = database;
         _environment = environment;
-        BaseAddress = new Uri($"http://127.0.0.1:{apiPort}");
+        ApiAddresses = Enumerable.Range(0, apis).Select(_ => new Uri($"http://127.0.0.1:{FreePort.Next()}")).ToArray();
+        _apis = new ChildProcess?[apis];
+        BaseAddress = ApiAddresses[0];
         _recorder.InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
         Http = new HttpClient(_recorder) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         RegistrationMail.Register(Http, this);
@@ -32,25 +34,35 @@ public sealed class ChatBoostSystem : IAsyncDisposable
 
     public TestDatabase Database { get; }
 
+    /// <summary>The first API process's address (the one <see cref="Http"/> talks to).</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Every API process's address; each keeps its address across restarts.</summary>
+    public IReadOnlyList<Uri> ApiAddresses { get; }
 
     /// <summary>A client whose responses are all recorded (see <see cref="RecordedResponses"/>).</summary>
     public HttpClient Http { get; }
 
     public IReadOnlyList<ChildProcess> Silos => _silos;
 
-    public ChildProcess Api => _api ?? throw new InvalidOperationException("Not started.");
+    public ChildProcess Api => _apis[0] ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The API processes by index; null for one that was stopped or killed and not started again.</summary>
+    public IReadOnlyList<ChildProcess?> Apis => _apis;
 
     public IReadOnlyList<string> RecordedResponses => _recorder.Bodies;
 
     /// <summary>Everything every process of this system has written so far, including stopped ones.</summary>
-    public string AllLogs => string.Join(Environment.NewLine, _stopped.Concat(_silos).Append(_api).OfType<ChildProcess>().Select(p => p.Output));
+    public string AllLogs => string.Join(Environment.NewLine, _stopped.Concat(_silos).Concat(_apis).OfType<ChildProcess>().Select(p => p.Output));
 
     /// <param name="silos">How many silo processes.</param>
     /// <param name="environment">Extra or overriding environment variables for every process.</param>
-    public static async Task<ChatBoostSystem> StartAsync(int silos = 1, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="apis">How many API processes (each on its own port, see <see cref="ApiAddresses"/>).</param>
+    /// <param name="postgresServer">Another PostgreSQL server than the test environment's (a test that restarts it).</param>
+    public static async Task<ChatBoostSystem> StartAsync(
+        int silos = 1, IReadOnlyDictionary<string, string?>? environment = null, int apis = 1, string? postgresServer = null)
     {
-        var database = await TestDatabase.CreateAsync("e2e");
+        var database = await TestDatabase.CreateAsync("e2e", postgresServer);
         var env = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = database.ConnectionString,
@@ -75,7 +87,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             env[key] = value;
         }
 
-        var system = new ChatBoostSystem(database, env, FreePort.Next());
+        var system = new ChatBoostSystem(database, env, apis);
         try
         {
             await system.StartProcessesAsync(silos);
@@ -97,17 +109,61 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         await StartProcessesAsync(count);
     }
 
-    /// <summary>Stops the API process gracefully and starts it again (the silos keep running).</summary>
-    public async Task RestartApiAsync()
+    /// <summary>Stops the (first) API process gracefully and starts it again (the silos keep running).</summary>
+    public async Task RestartApiAsync(int index = 0)
     {
-        await Api.StopAsync();
-        _stopped.Add(Api);
-        _api = ChildProcess.Start("api", Build.ApiDll, new Dictionary<string, string?>(_environment)
-        {
-            ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
-        });
+        await StopApiAsync(index);
+        StartApi(index);
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
     }
+
+    /// <summary>SIGTERM to one API process, waiting for its graceful stop.</summary>
+    public async Task StopApiAsync(int index)
+    {
+        if (_apis[index] is { } api)
+        {
+            await api.StopAsync(TimeSpan.FromSeconds(30));
+            _stopped.Add(api);
+            _apis[index] = null;
+        }
+    }
+
+    /// <summary>SIGKILL of one API process.</summary>
+    public async Task KillApiAsync(int index)
+    {
+        if (_apis[index] is { } api)
+        {
+            await api.KillAsync();
+            _stopped.Add(api);
+            _apis[index] = null;
+        }
+    }
+
+    /// <summary>Starts API process <paramref name="index"/> again on its address (it must not be running); does not wait.</summary>
+    public void StartApi(int index)
+    {
+        if (_apis[index] is not null)
+        {
+            throw new InvalidOperationException($"API {index} is running.");
+        }
+
+        _apis[index] = ChildProcess.Start(index == 0 ? "api" : $"api{index + 1}", Build.ApiDll, new Dictionary<string, string?>(_environment)
+        {
+            ["ASPNETCORE_URLS"] = ApiAddresses[index].ToString().TrimEnd('/'),
+        });
+    }
+
+    /// <summary>SIGTERM to one silo process, waiting for its graceful stop (it leaves <see cref="Silos"/>).</summary>
+    public async Task StopSiloAsync(int index)
+    {
+        var silo = _silos[index];
+        await silo.StopAsync(TimeSpan.FromSeconds(45));
+        _silos.RemoveAt(index);
+        _stopped.Add(silo);
+    }
+
+    /// <summary>Waits until every running API process answers /health/ready.</summary>
+    public Task WaitUntilReadyAsync() => WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
 
     /// <summary>SIGKILL of one silo process (no shutdown, nothing flushed): a machine that died.</summary>
     public async Task KillSiloAsync(int index)
@@ -119,14 +175,16 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo process on fresh ports (the same database and cluster), e.g. after a kill.</summary>
-    public void StartSilo()
+    public ChildProcess StartSilo()
     {
         var env = new Dictionary<string, string?>(_environment)
         {
             ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _silos.Add(ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env));
+        var silo = ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env);
+        _silos.Add(silo);
+        return silo;
     }
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
@@ -155,16 +213,17 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             _silos.Add(ChildProcess.Start($"silo{i + 1}", Build.SiloDll, env));
         }
 
-        _api = ChildProcess.Start("api", Build.ApiDll, new Dictionary<string, string?>(_environment)
+        for (var i = 0; i < _apis.Length; i++)
         {
-            ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
-        });
+            StartApi(i);
+        }
+
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
     }
 
     private async Task StopProcessesAsync()
     {
-        var running = _silos.Prepend(_api).OfType<ChildProcess>().ToList();
+        var running = _apis.Concat(_silos).OfType<ChildProcess>().ToList();
         foreach (var process in running)
         {
             await process.StopAsync();
@@ -172,34 +231,43 @@ public sealed class ChatBoostSystem : IAsyncDisposable
 
         _stopped.AddRange(running);
         _silos.Clear();
-        _api = null;
+        Array.Fill(_apis, null);
     }
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
-        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
+        var waiting = Enumerable.Range(0, _apis.Length).Where(i => _apis[i] is not null).ToList();
         while (DateTime.UtcNow < deadline)
         {
-            var exited = _silos.Append(Api).FirstOrDefault(p => p.HasExited);
+            var exited = _silos.Concat(_apis).OfType<ChildProcess>().FirstOrDefault(p => p.HasExited);
             if (exited is not null)
             {
                 throw new InvalidOperationException($"{exited.Name} exited with code {exited.ExitCode} during start:\n{exited.Output}");
             }
 
-            try
+            foreach (var index in waiting.ToList())
             {
-                using var response = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return;
+                    using var response = await probe.GetAsync(new Uri(ApiAddresses[index], "/health/ready"));
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        waiting.Remove(index);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException)
+                {
                 }
             }
-            catch (HttpRequestException)
+
+            if (waiting.Count == 0)
             {
-            }
-            catch (TaskCanceledException)
-            {
+                return;
             }
 
             await Task.Delay(250);

@@ -11,6 +11,8 @@ namespace ChatBoost.EndToEndTests.Harness;
 public sealed partial class ChildProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -27,6 +29,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
     public bool HasExited => _process.HasExited;
+
+    public int Pid => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 
@@ -126,6 +130,12 @@ public sealed partial class ChildProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
     }
+
+    /// <summary>SIGSTOP: the process freezes (a VM paused, a stop-the-world stall) without knowing it.</summary>
+    public void Pause() => _ = Kill(_process.Id, SigStop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => _ = Kill(_process.Id, SigCont);
 
     /// <summary>kill -9: a crash, for failure tests.</summary>
     public async Task KillAsync()

@@ -3,7 +3,7 @@ using ChatBoost.EndToEndTests.Harness;
 namespace ChatBoost.EndToEndTests.Notifications;
 
 /// <summary>
-/// Observers are not durable: an API restart drops the sockets, a silo crash drops the inbox's subscriptions. Either way
+/// Observers are not durable: an API restart closes the sockets (1012, with a reconnect hint), a silo crash drops the inbox's subscriptions. Either way
 /// the notifications made meanwhile reach the client after it reconnects with <c>after=</c>, each once, in order (and
 /// after the silo crash, the socket that stayed open gets them too, from the renewed subscription's replay).
 /// </summary>
@@ -21,6 +21,9 @@ public sealed class NotificationRecoveryTests(NotificationSystemFixture fixture)
 
         await System.RestartApiAsync();
         await socket.ClosedAsync();
+        // A graceful stop closes the socket with 1012 (service restart) and says how to reconnect.
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)1012, socket.CloseStatus);
+        Assert.Contains("after=", socket.CloseDescription, StringComparison.Ordinal);
         await socket.DisposeAsync();
         List<long> meanwhile = [];
         for (var i = 0; i < 3; i++)

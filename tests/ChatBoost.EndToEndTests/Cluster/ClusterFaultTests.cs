@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChatBoost.Testing;
+using Xunit.Abstractions;
+
+namespace ChatBoost.EndToEndTests.Cluster;
+
+/// <summary>
+/// The fault suite (docs/architecture.md, "Running as a cluster"): 3 silos and 2 APIs under steady signed webhook
+/// traffic, bots replying through the fake Graph API, one fault per scenario. Every scenario checks that nothing
+/// acknowledged is lost (acknowledged ⊆ stored), that every acknowledged message has exactly one reply or is in doubt,
+/// and prints its counts; the collection prints the table at the end. <c>ClusterSubset=CI</c> marks what
+/// scripts/test.sh runs by default; <c>bash scripts/test.sh --cluster-suite</c> runs everything.
+/// </summary>
+[Collection(ClusterFaultCollection.Name)]
+[Trait("Category", "Cluster")]
+public sealed class ClusterFaultTests(ITestOutputHelper output)
+{
+    private const int PerSecond = 10;
+    private static readonly TimeSpan MaxWebhook = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    [Trait("ClusterSubset", "CI")]
+    public async Task NoFault_EveryAcknowledgedMessageIsRepliedOnce()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        await driver.StopAsync();
+
+        var counts = await ReportAsync(scene, driver, "no fault", null);
+        Assert.Equal(counts.Sent, counts.Acknowledged);
+        Assert.Equal(0, counts.Responses503 + counts.Other5xx + counts.BrokenConnections);
+        Assert.Equal(counts.Acknowledged, counts.Replied);
+        counts.AssertNothingAcknowledgedLost();
+    }
+
+    [Fact]
+    [Trait("ClusterSubset", "CI")]
+    public async Task KillMinus9OfOneSilo_IsDeclaredDeadWithin10s_AndLosesNothingAcknowledged()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var note = await KillSiloAsync(scene, 1);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await driver.StopAsync();
+
+        var counts = await ReportAsync(scene, driver, "kill -9 one silo", note);
+        AssertWithinBounds(counts);
+    }
+
+    [Fact]
+    public async Task KillMinus9OfEachSiloInTurn_LosesNothingAcknowledged()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var notes = new List<string>();
+        for (var turn = 0; turn < 3; turn++)
+        {
+            // The oldest silo each time: after three turns every original silo has died once.
+            notes.Add(await KillSiloAsync(scene, 0));
+            scene.System.StartSilo();
+            await scene.System.WaitUntilReadyAsync();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+        }
+
+        await driver.StopAsync();
+        var counts = await ReportAsync(scene, driver, "kill -9 each silo in turn", string.Join("; ", notes));
+        AssertWithinBounds(counts);
+    }
+
+    [Fact]
+    public async Task KillMinus9OfOneApi_TheOtherKeepsServing()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await scene.System.KillApiAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        await driver.StopAsync();
+
+        var counts = await ReportAsync(scene, driver, "kill -9 one API", "API 2 killed; Meta-like retries go to API 1");
+        AssertWithinBounds(counts);
+        Assert.Equal(0, counts.Responses503 + counts.Other5xx);
+    }
+
+    [Fact]
+    public async Task PostgresRestartUnderLoad_Is503WhileDown_AndRecoversWithoutRestartingChatBoost()
+    {
+        await using var postgres = await PrivateServer.PostgresAsync();
+        await using var scene = await ClusterScene.StartAsync(postgresServer: postgres.Address);
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var down = Stopwatch.StartNew();
+        await postgres.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await postgres.StartAsync();
+        var downFor = down.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        await driver.StopAsync();
+
+        var counts = await ReportAsync(scene, driver, "PostgreSQL restart", Seconds("down", downFor));
+        AssertWithinBounds(counts);
+        Assert.True(counts.Responses503 > 0, "no 503 while PostgreSQL was down: the test proves nothing");
+        Assert.Equal(counts.Sent, counts.Acknowledged);
+    }
+
+    [Fact]
+    public async Task RedisStopped60s_TheClusterKeepsServing_ANewSiloWaits_AndJoinsWhenRedisIsBack()
+    {
+        await using var redis = await PrivateServer.RedisAsync(persistent: true);
+        await using var scene = await ClusterScene.StartAsync(redis: redis.Address);
+        var membership = Membership.Of(scene.System, redis.Address);
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await redis.StopAsync();
+        var served = driver.Messages.Count(m => m.Acknowledged);
+        var newcomer = scene.System.StartSilo();
+        await Task.Delay(TimeSpan.FromSeconds(60));
+        var servedWhileDown = driver.Messages.Count(m => m.Acknowledged) - served;
+        await redis.StartAsync();
+        var newcomerPort = int.Parse(newcomer.Environment["SILO_PORT"]!, CultureInfo.InvariantCulture);
+        var joined = await membership.WaitUntilAsync(s => s.Contains("Active"), newcomerPort, TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await driver.StopAsync();
+
+        var counts = await ReportAsync(scene, driver, "Redis stopped 60 s (AOF)",
+            $"{servedWhileDown} acked while Redis was down; new silo {(joined ? "joined" : "did NOT join")} after Redis came back; active {await membership.ActiveCountAsync()}");
+        AssertWithinBounds(counts);
+        Assert.True(servedWhileDown > PerSecond * 30, $"only {servedWhileDown} messages acknowledged in the 60 s without Redis");
+        Assert.True(joined, "the silo started while Redis was down did not join after it came back");
+        Assert.False(newcomer.HasExited, "the silo started while Redis was down exited");
+        Assert.DoesNotContain("has no persistence", scene.System.AllLogs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SigstopOfASilo30s_IsDeclaredDead_ThenRejoinsAsANewIncarnation_WithoutSplitBrain()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        var membership = Membership.Of(scene.System, TestEnvironment.RedisEndpoint);
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var paused = scene.System.Silos[1];
+        var port = int.Parse(paused.Environment["SILO_PORT"]!, CultureInfo.InvariantCulture);
+        paused.Pause();
+        var dead = await membership.TimeUntilDeadAsync(port, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(30) - (dead ?? TimeSpan.FromSeconds(30)));
+        paused.Resume();
+
+        // A declared silo that wakes up finds itself dead and stops; its supervisor (here: the test) starts a new incarnation.
+        var exited = await WaitAsync(() => paused.HasExited, TimeSpan.FromSeconds(60));
+        var successor = scene.System.StartSilo();
+        await scene.System.WaitUntilReadyAsync();
+        var successorPort = int.Parse(successor.Environment["SILO_PORT"]!, CultureInfo.InvariantCulture);
+        var joined = await membership.WaitUntilAsync(s => s.Contains("Active"), successorPort, TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await driver.StopAsync();
+        var active = await membership.ActiveCountAsync();
+
+        var counts = await ReportAsync(scene, driver, "SIGSTOP one silo 30 s",
+            $"{Seconds("declared dead after", dead)}; paused incarnation {(exited ? "stopped itself" : "still running")}; new incarnation {(joined ? "Active" : "not active")}; {active} active");
+        AssertWithinBounds(counts);
+        Assert.NotNull(dead);
+        Assert.True(exited, "the paused silo did not stop after it was declared dead and resumed");
+        Assert.True(joined, "the new incarnation did not join");
+        Assert.Equal(3, active);
+        Assert.DoesNotContain("Active", await membership.StatusesAsync(port));
+    }
+
+    [Fact]
+    public async Task RollingRestartOfEverySiloAndApi_NoFiveHundredsForARetrySafeClient_AndNothingLost()
+    {
+        await using var scene = await ClusterScene.StartAsync();
+        var membership = Membership.Of(scene.System, TestEnvironment.RedisEndpoint);
+        await using var driver = scene.Driver(PerSecond);
+        driver.Start();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++)
+        {
+            await scene.System.StopSiloAsync(0);
+            var next = scene.System.StartSilo();
+            var port = int.Parse(next.Environment["SILO_PORT"]!, CultureInfo.InvariantCulture);
+            Assert.True(await membership.WaitUntilAsync(s => s.Contains("Active"), port, TimeSpan.FromSeconds(90)), $"restarted silo {i + 1} did not join");
+        }
+
+        for (var i = 0; i < scene.System.ApiAddresses.Count; i++)
+        {
+            // A load balancer takes the API out of rotation before SIGTERM and back in once it is ready.
+            driver.Avoid[i] = true;
+            await scene.System.StopApiAsync(i);
+            scene.System.StartApi(i);
+            await scene.System.WaitUntilReadyAsync();
+            driver.Avoid.TryRemove(i, out _);
+        }
+
+        var took = clock.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await driver.StopAsync();
+        var counts = await ReportAsync(scene, driver, "rolling restart (3 silos, 2 APIs)", Seconds("took", took));
+        AssertWithinBounds(counts);
+        Assert.Equal(0, counts.Responses503 + counts.Other5xx);
+        Assert.Equal(counts.Sent, counts.Acknowledged);
+    }
+
+    /// <summary>kill -9 of the silo at <paramref name="index"/>; measures when the cluster declares it dead.</summary>
+    private static async Task<string> KillSiloAsync(ClusterScene scene, int index)
+    {
+        var membership = Membership.Of(scene.System, scene.System.Silos[0].Environment["REDIS_URL"]!);
+        var silo = scene.System.Silos[index];
+        var port = int.Parse(silo.Environment["SILO_PORT"]!, CultureInfo.InvariantCulture);
+        await scene.System.KillSiloAsync(index);
+        var dead = await membership.TimeUntilDeadAsync(port, TimeSpan.FromSeconds(30));
+        return $"{silo.Name}: {Seconds("declared dead after", dead)}";
+    }
+
+    private static string Seconds(string what, TimeSpan? time) =>
+        time is { } t ? string.Create(CultureInfo.InvariantCulture, $"{what} {t.TotalSeconds:0.0} s") : $"{what}: never (timed out)";
+
+    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                return false;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return true;
+    }
+
+    private static void AssertWithinBounds(FaultCounts counts)
+    {
+        counts.AssertNothingAcknowledgedLost();
+        Assert.True(counts.LongestWebhook <= MaxWebhook, $"a webhook took {counts.LongestWebhook.TotalSeconds:0.0} s");
+        Assert.Equal(0, counts.Other5xx);
+    }
+
+    private async Task<FaultCounts> ReportAsync(ClusterScene scene, WebhookLoadDriver driver, string scenario, string? note)
+    {
+        var counts = await scene.CountAsync(scenario, driver, note);
+        FaultTable.Add(counts);
+        output.WriteLine(FaultCounts.Header);
+        output.WriteLine(counts.Row);
+        return counts;
+    }
+}
