@@ -105,6 +105,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         _api = ChildProcess.Start("api", Build.ApiDll, new Dictionary<string, string?>(_environment)
         {
             ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
+            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
     }
@@ -125,9 +126,13 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         {
             ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         _silos.Add(ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env));
     }
+
+    /// <summary>The operations port (<c>OPS_PORT</c>: /metrics, /health/*) of a process of this system.</summary>
+    public static Uri OpsAddress(ChildProcess process) => new($"http://127.0.0.1:{process.Environment["OPS_PORT"]}");
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {
@@ -151,6 +156,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             {
                 ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             _silos.Add(ChildProcess.Start($"silo{i + 1}", Build.SiloDll, env));
         }
@@ -158,6 +164,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         _api = ChildProcess.Start("api", Build.ApiDll, new Dictionary<string, string?>(_environment)
         {
             ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
+            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
     }
