@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ChatBoost.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,7 +7,7 @@ namespace ChatBoost.Api.Health;
 /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (cluster and database answer).</summary>
 public static class HealthEndpoints
 {
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = OpsServer.ReadyTag;
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
@@ -17,18 +17,5 @@ public static class HealthEndpoints
             .AllowAnonymous();
     }
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        context.Response.Headers.CacheControl = "no-store";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString().ToLowerInvariant(),
-                description = e.Value.Description,
-            }),
-        });
-    }
+    private static Task WriteAsync(HttpContext context, HealthReport report) => OpsServer.WriteAsync(context, report);
 }

@@ -6,9 +6,12 @@ using ChatBoost.Api.Flows;
 using ChatBoost.Api.Health;
 using ChatBoost.Api.Http;
 using ChatBoost.Api.Notifications;
+using ChatBoost.Api.Operations;
+using ChatBoost.Api.Overload;
 using ChatBoost.Api.Organizations;
 using ChatBoost.Api.WhatsApp;
 using ChatBoost.Configuration;
+using ChatBoost.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -40,6 +43,7 @@ public static class ApiHost
         }
 
         ConfigureLogging(builder, settings.Debug);
+        builder.AddChatBoostTelemetry("chatboost-api");
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -67,6 +71,7 @@ public static class ApiHost
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(settings.Cluster.ResponseTimeoutSeconds));
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
             client.UseChatBoostClusterTuning();
+            client.AddChatBoostOperations();
         });
 
         var services = builder.Services;
@@ -85,6 +90,7 @@ public static class ApiHost
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<IClusterClient>(), settings.Auth));
         services.AddAuthRateLimits(settings.Auth);
+        services.AddWebhookConcurrencyLimit(builder.Configuration);
         services.AddSingleton(sp => new TokenService(settings.Auth, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenService>>()));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TokenService>((o, tokens) =>
@@ -94,6 +100,7 @@ public static class ApiHost
             o.Events = new JwtBearerEvents { OnTokenValidated = CurrentUser.OnTokenValidatedAsync, OnChallenge = CurrentUser.OnChallengeAsync };
         });
         services.AddAuthorization(o => o.FallbackPolicy = FallbackAuthorization.Policy);
+        services.AddPlatformAdminPolicy();
 
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         services.AddChatBoostOpenApi();
@@ -130,6 +137,7 @@ public static class ApiHost
         ChatBoost.Api.Analytics.AnalyticsEndpoints.MapAnalyticsEndpoints(api);
         ChatBoost.Api.Triggers.TriggerEndpoints.MapTriggerEndpoints(api);
         api.MapNotificationEndpoints();
+        app.MapDashboardEndpoints();
         app.LogRouteTableOnStart();
         return app;
     }

@@ -3,8 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatBoost.Api.Http;
+using ChatBoost.Api.Overload;
 using ChatBoost.Configuration;
 using ChatBoost.Grains.Interfaces.WhatsApp;
+using ChatBoost.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -36,7 +39,7 @@ public static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWhatsAppWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Path).AllowAnonymous().WithModuleTag(
+        var group = app.MapGroup(Path).AllowAnonymous().RequireRateLimiting(WebhookConcurrency.Policy).WithModuleTag(
             "WhatsApp webhook", "Meta's callbacks: the subscription check and signed deliveries (X-Hub-Signature-256). Called by Meta, not by clients of the API.");
         group.MapGet("", VerifyPlatformAsync)
             .WithName("WhatsApp_VerifyWebhook")
@@ -143,13 +146,33 @@ public static class WebhookEndpoints
         WhatsAppWebhookSettings settings,
         WebhookSecretCache secrets,
         IClusterClient cluster,
+        ChatBoostMetrics metrics,
         ILoggerFactory loggers)
     {
         _ = botId; // the signature, not the path, decides which changes are ingested
-        return ReceiveAsync(context, settings, secrets, cluster, loggers);
+        return ReceiveAsync(context, settings, secrets, cluster, metrics, loggers);
     }
 
     private static async Task<IResult> ReceiveAsync(
+        HttpContext context,
+        WhatsAppWebhookSettings settings,
+        WebhookSecretCache secrets,
+        IClusterClient cluster,
+        ChatBoostMetrics metrics,
+        ILoggerFactory loggers)
+    {
+        var answer = await ReceiveCoreAsync(context, settings, secrets, cluster, loggers);
+        metrics.WebhookAnswered(answer switch
+        {
+            Ok<WebhookAck> => WebhookOutcomes.Acked,
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status401Unauthorized } => WebhookOutcomes.Unauthorized,
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status503ServiceUnavailable } => WebhookOutcomes.Unavailable,
+            _ => WebhookOutcomes.BadRequest,
+        });
+        return answer;
+    }
+
+    private static async Task<IResult> ReceiveCoreAsync(
         HttpContext context,
         WhatsAppWebhookSettings settings,
         WebhookSecretCache secrets,

@@ -79,8 +79,13 @@ public sealed class ContactGrain(
             await RestoreAsync(execution);
         }
 
-        // Messages recorded but not consumed (a crash, a failed commit) are taken now, in order.
-        ConsumeSoon();
+        // Messages recorded but not consumed (a crash, a failed commit) are taken now, in order, and a step left running is
+        // re-entered. With neither, that poke would find nothing: the activating call's own poke follows, and it carries
+        // that call's trace (one webhook, one trace), which a poke sent from here cannot.
+        if (loaded.InboundAfterCursor.Count > 0 || loaded.ActiveExecution is { Snapshot.Status: ExecutionStatus.Running })
+        {
+            ConsumeSoon();
+        }
     }
 
     public Task<ContactProfile?> GetProfileAsync() =>

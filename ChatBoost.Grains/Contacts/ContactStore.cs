@@ -1,3 +1,5 @@
+using ChatBoost.Telemetry;
+using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Infrastructure;
 using Npgsql;
 using static ChatBoost.Grains.Contacts.ContactRowMapping;
@@ -10,7 +12,7 @@ namespace ChatBoost.Grains.Contacts;
 /// Every commit is one transaction, fenced by the contact row's version (and the execution row's), and carries the
 /// domain events of the change (the event outlet, <c>contact_events</c>).
 /// </summary>
-public sealed class ContactStore(Database database, BatchingStatementWriter writer)
+public sealed class ContactStore(Database database, BatchingStatementWriter writer, ChatBoostMetrics metrics)
 {
     internal Task<LoadedContact> LoadAsync(long botId, string waId, int inboundLimit, CancellationToken cancellationToken) =>
         writer.ExecuteAsync(new LoadStatement(botId, waId, inboundLimit), cancellationToken);
@@ -149,10 +151,27 @@ public sealed class ContactStore(Database database, BatchingStatementWriter writ
                 : $"contact ({botId}, {waId}) was created by another activation");
         }
 
+        foreach (var committed in changes.Events)
+        {
+            if (ExecutionOutcome(committed.Type) is { } outcome)
+            {
+                metrics.ExecutionsChanged(outcome);
+            }
+        }
+
         var contact = c with { Id = row.ContactId, Version = row.ContactVersion };
         var execution = changes.Execution is { } e2 ? e2 with { Id = row.ExecutionId!.Value, Version = row.ExecutionVersion!.Value } : null;
         return new CommittedChanges(contact, execution);
     }
+
+    /// <summary>The <c>chatboost.executions</c> outcome an outlet event committed with a step stands for (a cancel has none).</summary>
+    internal static string? ExecutionOutcome(string eventType) => eventType switch
+    {
+        ContactEventTypes.FlowStarted => "started",
+        ContactEventTypes.FlowCompleted => "completed",
+        ContactEventTypes.FlowFailed => "failed",
+        _ => null,
+    };
 
     private static NpgsqlBatchCommand Command(string sql, long botId, string waId) => new(sql)
     {

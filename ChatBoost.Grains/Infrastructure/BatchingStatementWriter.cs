@@ -51,6 +51,9 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
     private long _batches;
     private long _units;
 
+    /// <summary>Whether the loops run and take units (readiness: false before start, after stop, or if a loop broke).</summary>
+    public bool IsRunning => _running && _loops is { IsCompleted: false };
+
     /// <summary>Batches committed.</summary>
     public long BatchesCommitted => Interlocked.Read(ref _batches);
 

@@ -1,3 +1,4 @@
+using ChatBoost.Telemetry;
 using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
@@ -23,6 +24,7 @@ public sealed class WebhookIngressGrain(
     BatchingMessageWriter messages,
     MessageStatusWriter statuses,
     ContactIdentityResolver identities,
+    ChatBoostMetrics metrics,
     ILogger<WebhookIngressGrain> logger) : Grain, IWebhookIngressGrain
 {
     public async Task<WebhookIngestResult> IngestAsync(byte[] body, string[] authenticatedPhoneNumberIds)
@@ -108,6 +110,7 @@ public sealed class WebhookIngressGrain(
         // Every message must be durable before we answer; WhenAll surfaces the first failure after all have finished.
         var counts = await Task.WhenAll(recording);
         var (applied, unknown) = await applying;
+        metrics.MessagesRecorded(counts.Sum(c => c.Received - c.Duplicates));
         return new WebhookIngestResult(
             null,
             counts.Sum(c => c.Received),

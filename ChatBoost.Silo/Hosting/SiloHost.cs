@@ -12,6 +12,8 @@ using ChatBoost.Grains.Triggers;
 using ChatBoost.Grains.WhatsApp;
 using ChatBoost.Grains.WhatsApp.MessageStore;
 using ChatBoost.Grains.WhatsApp.Outbound;
+using ChatBoost.Silo.Operations;
+using ChatBoost.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Orleans.Connections.Security;
@@ -40,6 +42,7 @@ public static class SiloHost
         var clusterTls = ClusterTlsSettings.Load(builder.Configuration);
 
         ConfigureLogging(builder, settings.Debug);
+        builder.AddChatBoostTelemetry("chatboost-silo");
         AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials, keyRing);
 
         var orleansConnectionString = DatabasePools.From(settings).Orleans;
@@ -80,6 +83,7 @@ public static class SiloHost
             silo.AddStartupTask(static (services, _) =>
                 services.GetRequiredService<IGrainFactory>().GetGrain<IOutboxReconcilerGrain>(0).StartAsync());
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(cluster.ResponseTimeoutSeconds));
+            silo.AddChatBoostOperations(builder.Configuration);
         });
 
         return builder.Build();
@@ -127,6 +131,7 @@ public static class SiloHost
         // Orleans' ADO.NET providers find the driver by its invariant name.
         DbProviderFactories.RegisterFactory(AdoNetInvariant, NpgsqlFactory.Instance);
         services.AddSingleton(TimeProvider.System);
+        services.AddChatBoostMetrics();
         services.AddSingleton(_ => NpgsqlDataSource.Create(DatabasePools.From(settings).Query));
         services.AddSingleton<Database>();
         services.AddChatBoostSecretProtection(keyRing);

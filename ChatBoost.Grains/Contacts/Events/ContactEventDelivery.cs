@@ -1,3 +1,4 @@
+using ChatBoost.Telemetry;
 using ChatBoost.Grains.Infrastructure;
 
 namespace ChatBoost.Grains.Contacts.Events;
@@ -11,7 +12,7 @@ public sealed record DeliveryResult(int Delivered, ContactEventPosition Position
 /// one transaction (exactly once); for any other, read, hand over, then save the position (at least once). A failure
 /// throws and leaves the stored position where it was.
 /// </summary>
-public sealed class ContactEventDelivery(Database database)
+public sealed class ContactEventDelivery(Database database, ChatBoostMetrics metrics, TimeProvider time)
 {
     public async Task<Dictionary<string, ContactEventPosition>> ReadPositionsAsync(int shard, CancellationToken cancellationToken)
     {
@@ -48,6 +49,7 @@ public sealed class ContactEventDelivery(Database database)
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        ObserveLag(subscriber, batch);
         return new DeliveryResult(batch.Count, to, batch.Count == limit);
     }
 
@@ -76,8 +78,13 @@ public sealed class ContactEventDelivery(Database database)
             }
         }
 
+        ObserveLag(subscriber, batch);
         return new DeliveryResult(batch.Count, to, batch.Count == limit);
     }
+
+    /// <summary>How far the subscriber's cursor trailed: the age of the batch's oldest event when the batch was done.</summary>
+    private void ObserveLag(IContactEventSubscriberBase subscriber, IReadOnlyList<PositionedContactEvent> batch) =>
+        metrics.CursorLagObserved(subscriber.Name, time.GetUtcNow() - batch[0].Event.OccurredAt);
 
     private async Task<DeliveryResult> MovedAsync(int shard, IContactEventSubscriberBase subscriber, CancellationToken cancellationToken)
     {

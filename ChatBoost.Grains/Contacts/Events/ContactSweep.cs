@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using ChatBoost.Telemetry;
 using ChatBoost.Grains.Interfaces.Contacts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,14 +18,13 @@ public sealed record SweepReport(int Shard, IReadOnlyList<StrandedContact> Found
 /// one-way and idempotent, so a contact found twice, or by two sweeps, costs only a wasted look.
 /// </summary>
 public sealed class ContactSweep(
-    ContactSweepQueries queries, IGrainFactory grains, IOptions<ContactEventOptions> options, TimeProvider time, ILogger<ContactSweep> logger)
+    ContactSweepQueries queries,
+    IGrainFactory grains,
+    IOptions<ContactEventOptions> options,
+    TimeProvider time,
+    ChatBoostMetrics metrics,
+    ILogger<ContactSweep> logger)
 {
-    /// <summary>The meter of the sweeper: <c>chatboost.sweeper.found</c>, tagged with the reason, counts every contact poked.</summary>
-    public const string MeterName = "ChatBoost.Contacts.Sweeper";
-
-    private static readonly Meter SweeperMeter = new(MeterName);
-    private static readonly Counter<long> Found = SweeperMeter.CreateCounter<long>("chatboost.sweeper.found", description: "Contacts the sweeper found stranded and poked");
-
     private readonly ContactEventOptions _options = options.Value;
 
     /// <summary>What the shard holds now, without poking or moving the watermark.</summary>
@@ -52,7 +51,7 @@ public sealed class ContactSweep(
 
         foreach (var group in report.Found.GroupBy(f => f.Reason))
         {
-            Found.Add(group.Count(), new KeyValuePair<string, object?>("reason", group.Key));
+            metrics.SweeperFoundContacts(group.Key, group.Count()); // chatboost.sweeper.found, by reason
         }
 
         if (report.Found.Count > 0)

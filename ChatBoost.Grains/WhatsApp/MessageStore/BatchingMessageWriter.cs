@@ -123,6 +123,9 @@ public sealed class BatchingMessageWriter : IHostedService
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether the loop runs and takes records (readiness: false before start, after stop, or if the loop broke).</summary>
+    public bool IsRunning => _running && _loop is { IsCompleted: false };
+
     /// <summary>Starts the consumer loop.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {

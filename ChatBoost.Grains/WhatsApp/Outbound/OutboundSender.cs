@@ -1,3 +1,4 @@
+using ChatBoost.Telemetry;
 using System.Globalization;
 using ChatBoost.Grains.Bots;
 using ChatBoost.Grains.Contacts;
@@ -28,6 +29,7 @@ public sealed class OutboundSender(
     IWhatsAppSendPacer pacer,
     IOptions<OutboundOptions> options,
     TimeProvider time,
+    ChatBoostMetrics metrics,
     ILogger<OutboundSender> logger)
 {
     public const string LostInFlightReason = "the attempt was in flight when its caller stopped";
@@ -55,6 +57,7 @@ public sealed class OutboundSender(
                 if (await _outbox.MarkInDoubtAsync(id, send.BotId, LostInFlightReason, cancellationToken).ConfigureAwait(false))
                 {
                     logger.LogWarning("Send {ClientMessageId} of bot {BotId} was found sending: in doubt, not resent", id, send.BotId);
+                    metrics.SendFinished(SendOutcomes.InDoubt);
                     return new OutboundResult.InDoubt(id, LostInFlightReason);
                 }
 
@@ -64,6 +67,7 @@ public sealed class OutboundSender(
         var (refusal, credentials, bot) = await CheckAsync(send.BotId, send.Message).ConfigureAwait(false);
         if (refusal is not null)
         {
+            metrics.SendFinished(SendOutcomes.Refused);
             return new OutboundResult.Refused(id, refusal.Value.Status, refusal.Value.Detail);
         }
 
@@ -89,6 +93,7 @@ public sealed class OutboundSender(
 
         if (!slot.Granted)
         {
+            metrics.SendFinished(SendOutcomes.Throttled);
             return new OutboundResult.Throttled(id, slot.At);
         }
 
@@ -178,11 +183,13 @@ public sealed class OutboundSender(
             case OutboxState.Sent:
                 // Meta has it: whatever happens to the bookkeeping, the caller must hear "sent", or it would send it again.
                 await RecordAsync(id, send.BotId, () => _outbox.MarkSentAsync(id, send.BotId, result.WaMessageId!, CancellationToken.None)).ConfigureAwait(false);
+                metrics.SendFinished(SendOutcomes.Sent);
                 return new OutboundResult.Sent(id, result.WaMessageId!);
             case OutboxState.InDoubt:
                 await RecordAsync(id, send.BotId, () => _outbox.MarkInDoubtAsync(id, send.BotId, result.InDoubtReason!, CancellationToken.None)).ConfigureAwait(false);
                 logger.LogWarning("Send {ClientMessageId} of bot {BotId} is in doubt after {Attempts} attempt(s): {Reason}; not resent",
                     id, send.BotId, result.Attempts, result.InDoubtReason);
+                metrics.SendFinished(SendOutcomes.InDoubt);
                 return new OutboundResult.InDoubt(id, result.InDoubtReason!);
         }
 
@@ -194,6 +201,7 @@ public sealed class OutboundSender(
             await bot.MarkCredentialsInvalidAsync($"Meta error {failure.Code?.ToString(CultureInfo.InvariantCulture) ?? "?"}: {failure.Message}").ConfigureAwait(false);
         }
 
+        metrics.SendFinished(SendOutcomes.Failed);
         logger.LogInformation("Send {ClientMessageId} of bot {BotId} failed after {Attempts} attempt(s): {Kind} {Code}",
             id, send.BotId, result.Attempts, failure.Kind, failure.Code);
         return Failed(id, failure.Code, failure.Kind, failure.Message, failure.RetryAfter);

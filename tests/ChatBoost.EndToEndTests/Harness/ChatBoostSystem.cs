@@ -150,6 +150,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         _apis[index] = ChildProcess.Start(index == 0 ? "api" : $"api{index + 1}", Build.ApiDll, new Dictionary<string, string?>(_environment)
         {
             ["ASPNETCORE_URLS"] = ApiAddresses[index].ToString().TrimEnd('/'),
+            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 
@@ -181,11 +182,15 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         {
             ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var silo = ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env);
         _silos.Add(silo);
         return silo;
     }
+
+    /// <summary>The operations port (<c>OPS_PORT</c>: /metrics, /health/*) of a process of this system.</summary>
+    public static Uri OpsAddress(ChildProcess process) => new($"http://127.0.0.1:{process.Environment["OPS_PORT"]}");
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {
@@ -209,6 +214,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             {
                 ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             _silos.Add(ChildProcess.Start($"silo{i + 1}", Build.SiloDll, env));
         }

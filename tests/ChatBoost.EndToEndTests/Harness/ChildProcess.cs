@@ -28,6 +28,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>The variables this process was given on top of the clean slate (its ports, for one).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
+    public int ProcessId => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int Pid => _process.Id;

@@ -47,12 +47,15 @@ public static partial class RegistrationMail
         throw new InvalidOperationException($"No registration mail for {email} in the API log.");
     }
 
-    /// <summary>The tokens of the logged registration mails for this address, in order ("" for "already verified").</summary>
+    /// <summary>
+    /// The tokens of the logged registration mails for this address, in order ("" for "already verified"). A JSON log line
+    /// (<c>LOG_FORMAT=json</c>) writes the body's quotes as <c>\u0022</c>.
+    /// </summary>
     public static List<string> Mails(ChatBoostSystem system, string email) =>
         [.. MailLine().Matches(system.Api.Output)
             .Where(m => m.Groups["email"].Value == email)
             .Select(m => m.Groups["token"].Success ? m.Groups["token"].Value : "")];
 
-    [GeneratedRegex(@"registration mail for (?<email>\S+?)(?::| \((?:[^)]*)\):) (?:you already have an account, and its address is verified|verify the address with POST \S+ and the body \{""token"": ""(?<token>[A-Za-z0-9_-]{43})""\})")]
+    [GeneratedRegex(@"registration mail for (?<email>\S+?)(?::| \((?:[^)]*)\):) (?:you already have an account, and its address is verified|verify the address with POST \S+ and the body \{(?:""|\\u0022)token(?:""|\\u0022): (?:""|\\u0022)(?<token>[A-Za-z0-9_-]{43})(?:""|\\u0022)\})")]
     private static partial Regex MailLine();
 }

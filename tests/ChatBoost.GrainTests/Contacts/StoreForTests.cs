@@ -14,7 +14,7 @@ internal sealed class StoreForTests : IAsyncDisposable
     {
         _dataSource = dataSource;
         Writer = new BatchingStatementWriter(new Database(dataSource), NullLogger<BatchingStatementWriter>.Instance);
-        Store = new ContactStore(new Database(dataSource), Writer);
+        Store = new ContactStore(new Database(dataSource), Writer, ChatBoost.Testing.TestMetrics.Create());
     }
 
     public BatchingStatementWriter Writer { get; }

@@ -23,7 +23,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
     public async Task InitializeAsync()
     {
         _database = new Database(NpgsqlDataSource.Create(fixture.Database.ConnectionString));
-        _delivery = new ContactEventDelivery(_database);
+        _delivery = new ContactEventDelivery(_database, ChatBoost.Testing.TestMetrics.Create(), TimeProvider.System);
         await using var connection = await fixture.OpenAsync();
         await using var create = new NpgsqlCommand(DeliveriesTable, connection);
         await create.ExecuteNonQueryAsync();

@@ -23,7 +23,7 @@ public sealed class ContactSweepTests(ChatBoostClusterFixture fixture) : IAsyncL
     {
         _database = new Database(NpgsqlDataSource.Create(fixture.Database.ConnectionString));
         _sweep = new ContactSweep(
-            new ContactSweepQueries(_database), fixture.Grains, Options.Create(new ContactEventOptions()), fixture.Clock, NullLogger<ContactSweep>.Instance);
+            new ContactSweepQueries(_database), fixture.Grains, Options.Create(new ContactEventOptions()), fixture.Clock, ChatBoost.Testing.TestMetrics.Create(), NullLogger<ContactSweep>.Instance);
         return Task.CompletedTask;
     }
 
