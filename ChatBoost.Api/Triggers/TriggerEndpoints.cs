@@ -99,6 +99,7 @@ public static class TriggerEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         triggers.MapOptKeywordEndpoints();
+        triggers.MapTriggerRunEndpoints();
 
         var trigger = triggers.MapGroup("/{trigger_id:long}");
         trigger.MapGet("", async ([FromRoute(Name = "trigger_id")] long triggerId, HttpContext http, IClusterClient cluster) =>

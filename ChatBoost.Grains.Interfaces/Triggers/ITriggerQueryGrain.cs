@@ -17,4 +17,12 @@ public interface ITriggerQueryGrain : IGrainWithIntegerKey
     /// <summary>Per-trigger counters of the live triggers in scope, by trigger id.</summary>
     [Alias("Statistics")]
     Task<IReadOnlyList<TriggerStatisticsView>> StatisticsAsync(IReadOnlyList<long> organizationIds, long? botId);
+
+    /// <summary>A run with its progress as of now, or null.</summary>
+    [Alias("Run")]
+    Task<TriggerRunView?> RunAsync(long runId);
+
+    /// <summary>A trigger's runs, newest first, with their progress.</summary>
+    [Alias("Runs")]
+    Task<TriggerRunPage> RunsAsync(long triggerId, int limit, int offset);
 }

@@ -24,6 +24,11 @@ public interface IPhoneNumberRateLimiterGrain : IGrainWithStringKey
     [Alias("TryAcquire")]
     Task<SendSlot> TryAcquireAsync(TimeSpan maxWait);
 
+    /// <summary>How far ahead the number's slots are already reserved (zero: a send now goes at once). Reserves nothing: a
+    /// broadcast reads it to start only as many contacts as keep the number busy.</summary>
+    [Alias("Backlog")]
+    Task<TimeSpan> BacklogAsync();
+
     /// <summary>Meta throttled the number (130429, 80007, 4): no new slot starts within <paramref name="pause"/> (capped at 1 minute).</summary>
     [Alias("Pause")]
     Task PauseAsync(TimeSpan pause);

@@ -27,18 +27,18 @@ public sealed class ContactQueries(Database database)
     private const string ScopeFilter = "c.organization_id = ANY(@OrganizationIds)";
     private const string BotFilter = " AND c.bot_id = @BotId";
 
-    // One branch per attribute type, each the predicate of its partial index on (key, typed column).
+    // One branch per attribute type, each the predicate of its partial index on (key, typed column); {0}: the parameters' suffix.
     private const string StringBranch =
-        "SELECT contact_id FROM contact_attributes WHERE value_type = 'string' AND key = @Key AND value = @Value";
+        "SELECT contact_id FROM contact_attributes WHERE value_type = 'string' AND key = @Key{0} AND value = @Value{0}";
 
     private const string NumberBranch =
-        "SELECT contact_id FROM contact_attributes WHERE value_type = 'number' AND key = @Key AND number_value = @Number";
+        "SELECT contact_id FROM contact_attributes WHERE value_type = 'number' AND key = @Key{0} AND number_value = @Number{0}";
 
     private const string BooleanBranch =
-        "SELECT contact_id FROM contact_attributes WHERE value_type = 'boolean' AND key = @Key AND boolean_value = @Boolean";
+        "SELECT contact_id FROM contact_attributes WHERE value_type = 'boolean' AND key = @Key{0} AND boolean_value = @Boolean{0}";
 
     private const string JsonBranch =
-        "SELECT contact_id FROM contact_attributes WHERE value_type = 'json' AND key = @Key AND json_value = @Json::jsonb";
+        "SELECT contact_id FROM contact_attributes WHERE value_type = 'json' AND key = @Key{0} AND json_value = @Json{0}::jsonb";
 
     private static readonly ContactPage Empty = new([], 0);
 
@@ -94,33 +94,43 @@ public sealed class ContactQueries(Database database)
             return Task.FromResult(Empty);
         }
 
-        var search = SearchValue.From(value);
         var parameters = new DynamicParameters();
-        parameters.Add("Key", key);
-        parameters.Add("Value", value);
+        var where = ScopeFilter + (botId is null ? "" : BotFilter) + " AND " + AttributeMatch(key, value, "", parameters);
+        return PageAsync(where, organizationIds, botId, limit, offset, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// The search's typed comparison as a predicate on <c>c.id</c>: the contact's attribute <paramref name="key"/> equals
+    /// <paramref name="value"/> by the attribute's own type (a branch whose type the value does not parse as is left out).
+    /// Its parameters are added to <paramref name="parameters"/> with <paramref name="suffix"/>, so several can be combined
+    /// (a broadcast audience's attributes). The caller has checked both texts with <see cref="SearchValue.IsStorableText"/>.
+    /// </summary>
+    internal static string AttributeMatch(string key, string value, string suffix, DynamicParameters parameters)
+    {
+        var search = SearchValue.From(value);
+        parameters.Add("Key" + suffix, key);
+        parameters.Add("Value" + suffix, value);
         var branches = new List<string>(4) { StringBranch };
         if (search.Number is { } number)
         {
             branches.Add(NumberBranch);
-            parameters.Add("Number", number);
+            parameters.Add("Number" + suffix, number);
         }
 
         if (search.Boolean is { } boolean)
         {
             branches.Add(BooleanBranch);
-            parameters.Add("Boolean", boolean);
+            parameters.Add("Boolean" + suffix, boolean);
         }
 
         if (search.Json is { } json)
         {
             branches.Add(JsonBranch);
-            parameters.Add("Json", json);
+            parameters.Add("Json" + suffix, json);
         }
 
         // (contact_id, key) is the primary key, so a contact has at most one row of this key: no duplicates to remove.
-        var where = ScopeFilter + (botId is null ? "" : BotFilter)
-            + " AND c.id IN (" + string.Join(" UNION ALL ", branches) + ")";
-        return PageAsync(where, organizationIds, botId, limit, offset, parameters, cancellationToken);
+        return "c.id IN (" + string.Join(" UNION ALL ", branches.Select(b => string.Format(CultureInfo.InvariantCulture, b, suffix))) + ")";
     }
 
     private async Task<ContactPage> PageAsync(

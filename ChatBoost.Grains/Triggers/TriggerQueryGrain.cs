@@ -6,7 +6,7 @@ namespace ChatBoost.Grains.Triggers;
 /// <inheritdoc cref="ITriggerQueryGrain"/>
 [StatelessWorker]
 [Reentrant]
-public sealed class TriggerQueryGrain(TriggerQueries queries) : Grain, ITriggerQueryGrain
+public sealed class TriggerQueryGrain(TriggerQueries queries, Runs.TriggerRunStore runs) : Grain, ITriggerQueryGrain
 {
     public Task<TriggerAddress?> FindAsync(long triggerId) => queries.FindAsync(triggerId);
 
@@ -16,4 +16,8 @@ public sealed class TriggerQueryGrain(TriggerQueries queries) : Grain, ITriggerQ
 
     public Task<IReadOnlyList<TriggerStatisticsView>> StatisticsAsync(IReadOnlyList<long> organizationIds, long? botId) =>
         queries.StatisticsAsync(organizationIds, botId);
+
+    public Task<TriggerRunView?> RunAsync(long runId) => runs.ViewAsync(runId);
+
+    public Task<TriggerRunPage> RunsAsync(long triggerId, int limit, int offset) => runs.ListAsync(triggerId, limit, offset);
 }

@@ -44,6 +44,7 @@ public sealed class TriggerSetGrain(
         var stored = await store.InsertAsync(BotId, organizationId, createdBy, definition, time.GetUtcNow());
         _set.Put(stored);
         logger.LogInformation("Bot {BotId}: trigger {TriggerId} ({Type}) created", BotId, stored.Id, definition.TriggerType);
+        await SyncScheduleAsync(stored.Id, stored);
         return CommandResult.Ok(stored);
     }
 
@@ -69,12 +70,13 @@ public sealed class TriggerSetGrain(
 
     public async Task<CommandResult<bool>> DeleteAsync(long triggerId)
     {
-        if (_set.Get(triggerId) is null || !await store.DeleteAsync(BotId, triggerId, time.GetUtcNow()))
+        if (_set.Get(triggerId) is not { } current || !await store.DeleteAsync(BotId, triggerId, time.GetUtcNow()))
         {
             return NotFound<bool>();
         }
 
         _set.Remove(triggerId);
+        await SyncScheduleAsync(triggerId, current with { Definition = current.Definition with { IsActive = false } });
         return CommandResult.Ok(true);
     }
 
@@ -209,6 +211,7 @@ public sealed class TriggerSetGrain(
 
         var stored = current with { Definition = definition, UpdatedAt = now, NextRunAt = TriggerStore.NextRun(definition, now) };
         _set.Put(stored);
+        await SyncScheduleAsync(stored.Id, stored);
         return CommandResult.Ok(stored);
     }
 
@@ -231,6 +234,28 @@ public sealed class TriggerSetGrain(
 
     private async Task<int?> PublishedVersionAsync(long flowId) =>
         await GrainFactory.GetGrain<IFlowGrain>(flowId).GetAsync() is { LatestVersion: { } version } flow && flow.BotId == BotId ? version : null;
+
+    /// <summary>
+    /// Tells a schedule trigger's clock of the change, after it committed. A failure is logged, not returned: the change
+    /// stands, a tick asks this grain for the trigger as it is (so a missed deactivation fires nothing), and the silo's
+    /// start syncs the active schedule triggers whose clock is not running.
+    /// </summary>
+    private async Task SyncScheduleAsync(long triggerId, TriggerView trigger)
+    {
+        if (trigger.Definition.TriggerType != TriggerTypes.Schedule)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<ITriggerScheduleGrain>(triggerId).SyncAsync(BotId, trigger);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Bot {BotId}: the schedule of trigger {TriggerId} was not updated; its next tick or the next silo start does", BotId, triggerId);
+        }
+    }
 
     private static CommandResult<T> NotFound<T>() => CommandResult.Fail<T>(CommandStatus.NotFound, "Trigger not found.");
 }

@@ -32,6 +32,8 @@ public sealed class PhoneNumberRateLimiterGrain(IOptions<WhatsAppClientOptions> 
 
     public Task<SendSlot> TryAcquireAsync(TimeSpan maxWait) => Task.FromResult(_slots.TryReserve(Now, maxWait));
 
+    public Task<TimeSpan> BacklogAsync() => Task.FromResult(_slots.Backlog(Now));
+
     public Task PauseAsync(TimeSpan pause)
     {
         _slots.Pause(Now, pause > MaxPause ? MaxPause : pause);

@@ -11,6 +11,7 @@ namespace ChatBoost.EndToEndTests.Authorization;
 public static class TriggerEndpointCases
 {
     private static readonly ConditionalWeakTable<MatrixScene, StrongBox<long>> Triggers = new();
+    private static readonly ConditionalWeakTable<MatrixScene, StrongBox<long>> Runs = new();
 
     public static IEnumerable<EndpointCase> All()
     {
@@ -45,7 +46,58 @@ public static class TriggerEndpointCases
             s => (HttpMethod.Post, $"/triggers/{TriggerId(s)}/test", new { test_message = "hello there" }), Expect.AnyMember(), Setup: CreateTriggerAsync);
         yield return new("GET /triggers/{trigger_id}/logs",
             s => (HttpMethod.Get, $"/triggers/{TriggerId(s)}/logs?limit=10", null), Expect.AnyMember(), Setup: CreateTriggerAsync);
+        foreach (var row in RunCases())
+        {
+            yield return row;
+        }
     }
+
+    private static IEnumerable<EndpointCase> RunCases()
+    {
+        yield return new("POST /triggers/{trigger_id}/runs",
+            s => (HttpMethod.Post, $"/triggers/{TriggerId(s)}/runs", null), Expect.Writers(HttpStatusCode.Created), Mutates: true, Setup: CreateScheduleTriggerAsync);
+        yield return new("GET /triggers/{trigger_id}/runs",
+            s => (HttpMethod.Get, $"/triggers/{TriggerId(s)}/runs?limit=10", null), Expect.AnyMember(), Setup: CreateRunAsync);
+        yield return new("GET /triggers/runs/{run_id}",
+            s => (HttpMethod.Get, $"/triggers/runs/{RunId(s)}", null), Expect.AnyMember(), Setup: CreateRunAsync);
+        // The scene's bot has no contacts, so its run has completed by the time the row runs: writers get past the
+        // permission check to the run's own answer (409, not running); the others are refused before it.
+        yield return new("POST /triggers/runs/{run_id}/cancel",
+            s => (HttpMethod.Post, $"/triggers/runs/{RunId(s)}/cancel", null), Expect.Writers(HttpStatusCode.Conflict), Setup: CreateRunAsync);
+    }
+
+    /// <summary>A published flow and a daily schedule trigger on it, created by the owner.</summary>
+    private static async Task CreateScheduleTriggerAsync(MatrixScene s)
+    {
+        await s.CreatePublishedFlowAsync();
+        var (status, trigger, _) = await s.System.Http.PostJsonAsync("/triggers/", new
+        {
+            name = "Matrix schedule",
+            bot_id = s.BotId,
+            flow_id = s.FlowId,
+            trigger_type = "schedule",
+            schedule_type = "daily",
+            schedule_time = "09:00",
+            schedule_timezone = "Europe/Berlin",
+        }, s.OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"create schedule trigger: {status} {trigger?.ToJsonString()}");
+        Triggers.AddOrUpdate(s, new StrongBox<long>(trigger!["id"]!.GetValue<long>()));
+    }
+
+    /// <summary>A schedule trigger and a run of it, started by the owner.</summary>
+    private static async Task CreateRunAsync(MatrixScene s)
+    {
+        await CreateScheduleTriggerAsync(s);
+        var (status, run, _) = await s.System.Http.PostJsonAsync($"/triggers/{TriggerId(s)}/runs", null, s.OwnerToken);
+        Assert.True(status == HttpStatusCode.Created, $"run now: {status} {run?.ToJsonString()}");
+        Runs.AddOrUpdate(s, new StrongBox<long>(run!["id"]!.GetValue<long>()));
+        for (var i = 0; i < 100 && (await s.System.Http.GetJsonAsync($"/triggers/runs/{RunId(s)}", s.OwnerToken)).Body?["status"]?.GetValue<string>() == "running"; i++)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    private static long RunId(MatrixScene s) => Runs.TryGetValue(s, out var box) ? box.Value : throw new InvalidOperationException("No run set up.");
 
     private static object KeywordBody(MatrixScene s) => new
     {
