@@ -142,5 +142,11 @@ public sealed class NotificationInboxGrain(
         return Task.CompletedTask;
     }
 
+    public async Task RevokeAsync(long? organizationId)
+    {
+        var upTo = _latestId;
+        await _observers.Notify(o => o.OnAccessRevokedAsync(organizationId, upTo));
+    }
+
     public async Task RecountAsync() => _unread = await store.CountUnreadAsync(UserId);
 }

@@ -18,6 +18,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     private readonly List<ChildProcess> _silos = [];
     private readonly List<ChildProcess> _stopped = [];
     private readonly ResponseRecorder _recorder = new();
+    private readonly List<ChildProcess> _extraApis = [];
     private ChildProcess? _api;
 
     private ChatBoostSystem(TestDatabase database, Dictionary<string, string?> environment, int apiPort)
@@ -44,7 +45,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     public IReadOnlyList<string> RecordedResponses => _recorder.Bodies;
 
     /// <summary>Everything every process of this system has written so far, including stopped ones.</summary>
-    public string AllLogs => string.Join(Environment.NewLine, _stopped.Concat(_silos).Append(_api).OfType<ChildProcess>().Select(p => p.Output));
+    public string AllLogs => string.Join(Environment.NewLine, _stopped.Concat(_silos).Append(_api).Concat(_extraApis).OfType<ChildProcess>().Select(p => p.Output));
 
     /// <param name="silos">How many silo processes.</param>
     /// <param name="environment">Extra or overriding environment variables for every process.</param>
@@ -106,7 +107,34 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
         });
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        await WaitUntilReadyAsync(BaseAddress, [.. _silos, Api], TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>
+    /// One more API process on its own port against the same cluster and database (the environment of the first, so the
+    /// same signing key): what a second instance behind a load balancer is. Disposing it stops it; its output stays in
+    /// <see cref="AllLogs"/>.
+    /// </summary>
+    public async Task<ExtraApi> StartExtraApiAsync()
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = ChildProcess.Start($"api-extra{_extraApis.Count + 1}", Build.ApiDll, new Dictionary<string, string?>(_environment)
+        {
+            ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
+        });
+        _extraApis.Add(process);
+        var extra = new ExtraApi(address, process);
+        try
+        {
+            await WaitUntilReadyAsync(address, [.. _silos, process], TimeSpan.FromSeconds(120));
+        }
+        catch
+        {
+            await extra.DisposeAsync();
+            throw;
+        }
+
+        return extra;
     }
 
     /// <summary>SIGKILL of one silo process (no shutdown, nothing flushed): a machine that died.</summary>
@@ -138,6 +166,11 @@ public sealed class ChatBoostSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var extra in _extraApis)
+        {
+            await extra.StopAsync();
+        }
+
         await StopProcessesAsync();
         Http.Dispose();
         await Database.DisposeAsync();
@@ -159,7 +192,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         {
             ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
         });
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+        await WaitUntilReadyAsync(BaseAddress, [.. _silos, Api], TimeSpan.FromSeconds(120));
     }
 
     private async Task StopProcessesAsync()
@@ -175,13 +208,13 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         _api = null;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private async Task WaitUntilReadyAsync(Uri api, IReadOnlyList<ChildProcess> processes, TimeSpan timeout)
     {
-        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var probe = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var exited = _silos.Append(Api).FirstOrDefault(p => p.HasExited);
+            var exited = processes.FirstOrDefault(p => p.HasExited);
             if (exited is not null)
             {
                 throw new InvalidOperationException($"{exited.Name} exited with code {exited.ExitCode} during start:\n{exited.Output}");
