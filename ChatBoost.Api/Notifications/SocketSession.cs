@@ -8,8 +8,8 @@ namespace ChatBoost.Api.Notifications;
 
 /// <summary>
 /// One open <c>/ws</c> socket: a bounded queue of text frames drained by one send loop, so a slow client fills only its
-/// own queue and is disconnected when it is full, never slowing the user's other sockets. Every notification is sent
-/// once (the ids sent are remembered); while the socket replays what it missed (after <c>?after=</c>, or since its upgrade), live notifications are
+/// own queue and is disconnected when it is full, never slowing the user's other sockets. Every change is sent once
+/// (the highest stream position sent per notification is remembered, <see cref="SentPositions"/>); while the socket replays what it missed (after <c>?after=</c>, or since its upgrade), live notifications are
 /// held and follow the replay, so nothing is skipped or doubled. Closes when its bearer token expires or when asked
 /// (deactivation), with a close frame after what is queued. A revoked organization (the user was removed from it) stops
 /// at once: its notifications still held or queued are dropped, not sent.
@@ -28,8 +28,7 @@ public sealed class SocketSession
     private readonly Channel<Outgoing> _queue;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly HashSet<long> _sent = [];
-    private readonly Queue<long> _sentOrder = new();
+    private readonly SentPositions _sent = new(SentWindow);
     private readonly Dictionary<long, long> _revoked = [];
     private readonly CancellationTokenSource _abort = new();
     private List<(Notification Notification, bool Updated)>? _held;
@@ -75,22 +74,24 @@ public sealed class SocketSession
     }
 
     /// <summary>
-    /// Replayed notifications (oldest first), waiting for room in the queue (the live ones are held meanwhile); call
-    /// <see cref="EndReplay"/> after the last page.
+    /// Replayed notifications (in position order) after the client's position <paramref name="after"/>, waiting for room
+    /// in the queue (the live ones are held meanwhile); one the client saw before is sent as an update
+    /// (<see cref="StreamPositions.IsUpdateAfter"/>). Call <see cref="EndReplay"/> after the last page.
     /// </summary>
-    public async Task ReplayAsync(IEnumerable<Notification> page, CancellationToken cancellationToken)
+    public async Task ReplayAsync(IEnumerable<Notification> page, long after, CancellationToken cancellationToken)
     {
         foreach (var notification in page)
         {
+            var updated = StreamPositions.IsUpdateAfter(notification, after);
             bool send;
             lock (_gate)
             {
-                send = !_closed && !IsRevokedLocked(notification) && IsNewLocked(notification, updated: false);
+                send = !_closed && !IsRevokedLocked(notification) && IsNewLocked(notification);
             }
 
             if (send)
             {
-                await _queue.Writer.WriteAsync(new Outgoing(null, notification, Updated: false), cancellationToken);
+                await _queue.Writer.WriteAsync(new Outgoing(null, notification, updated), cancellationToken);
             }
         }
     }
@@ -234,32 +235,15 @@ public sealed class SocketSession
 
     private void EnqueueLocked(Notification notification, bool updated)
     {
-        if (!_closed && !IsRevokedLocked(notification) && IsNewLocked(notification, updated)
+        if (!_closed && !IsRevokedLocked(notification) && IsNewLocked(notification)
             && !_queue.Writer.TryWrite(new Outgoing(null, notification, updated)))
         {
             AbortLocked("too slow: the send queue is full");
         }
     }
 
-    /// <summary>Whether a notification was not sent before (an update is always sent), remembering it as sent.</summary>
-    private bool IsNewLocked(Notification notification, bool updated)
-    {
-        if (!updated)
-        {
-            if (!_sent.Add(notification.Id))
-            {
-                return false;
-            }
-
-            _sentOrder.Enqueue(notification.Id);
-            if (_sentOrder.Count > SentWindow)
-            {
-                _sent.Remove(_sentOrder.Dequeue());
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether this change was not sent before (nor a later one of the same notification), remembering it.</summary>
+    private bool IsNewLocked(Notification notification) => _sent.TryMark(notification.Id, notification.Position);
 
     private bool IsRevokedLocked(Notification notification) =>
         notification.OrganizationId is { } organization && _revoked.TryGetValue(organization, out var upTo) && notification.Id <= upTo;

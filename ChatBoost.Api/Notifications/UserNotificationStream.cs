@@ -205,9 +205,10 @@ public sealed class UserNotificationStream(
             }
 
             logger.LogInformation("User {UserId}: {Count} notifications pushed while unsubscribed are replayed to the open sockets.", userId, missed.Count);
+            var after = _maxSeenId;
             foreach (var notification in missed)
             {
-                Deliver(notification, updated: false);
+                Deliver(notification, StreamPositions.IsUpdateAfter(notification, after));
             }
 
             _maxSeenId = Math.Max(_maxSeenId, latest);
@@ -220,10 +221,7 @@ public sealed class UserNotificationStream(
 
     private void Deliver(Notification notification, bool updated)
     {
-        if (!updated)
-        {
-            _maxSeenId = Math.Max(_maxSeenId, notification.Id);
-        }
+        _maxSeenId = Math.Max(_maxSeenId, notification.Position);
 
         foreach (var session in Snapshot())
         {

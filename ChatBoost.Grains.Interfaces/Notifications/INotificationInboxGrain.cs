@@ -54,11 +54,14 @@ public interface INotificationInboxGrain : IGrainWithIntegerKey
     [Alias("SetPreferences")]
     Task<NotificationPreferences> SetPreferencesAsync(NotificationPreferences preferences);
 
-    /// <summary>The user's latest notification id (0: none): where a new socket's stream starts (nothing after it is missed).</summary>
+    /// <summary>
+    /// The user's latest stream position (0: none; the highest id, or a later coalesced update's position): where a new
+    /// socket's stream starts (nothing after it is missed).
+    /// </summary>
     [Alias("GetLatestId")]
     Task<long> GetLatestIdAsync();
 
-    /// <summary>Subscribes (or renews) <paramref name="observer"/>; returns the user's latest notification id (0: none).</summary>
+    /// <summary>Subscribes (or renews) <paramref name="observer"/>; returns the user's latest stream position (0: none).</summary>
     [Alias("Subscribe")]
     Task<long> SubscribeAsync(INotificationObserver observer);
 

@@ -171,7 +171,9 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
 
         var seen = await observer.WaitForAsync(2);
         Assert.Equal([(created.Id, false, 1), (created.Id, true, 2)], seen.Select(s => (s.Notification.Id, s.Updated, s.Notification.Count)));
-        Assert.Equal(created.Id, await inbox.SubscribeAsync(reference));
+        Assert.True(seen[1].Notification.Position > created.Position);
+        Assert.Equal(created.Id, created.Position);
+        Assert.Equal(seen[1].Notification.Position, await inbox.SubscribeAsync(reference));
         await inbox.UnsubscribeAsync(reference);
         ((IClusterClient)Grains).DeleteObjectReference<INotificationObserver>(reference);
     }
