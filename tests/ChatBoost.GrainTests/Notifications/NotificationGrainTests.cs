@@ -204,6 +204,38 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
     }
 
     [Fact]
+    public async Task An_announcement_to_everyone_is_walked_in_pages_and_resumes_after_a_deactivation_without_duplicates()
+    {
+        var users = new List<UserView>();
+        for (var i = 0; i < 3; i++)
+        {
+            users.Add(await UserAsync("announced"));
+        }
+
+        var announcementId = Random.Shared.NextInt64(1_000_000_000, 2_000_000_000);
+        var walker = Grains.GetGrain<IAnnouncementFanOutGrain>(0);
+        await walker.EnqueueAsync(new AnnouncementFanOut(announcementId, "Maintenance", "Tonight."));
+        await walker.StepAsync();
+        await fixture.DeactivateAsync(walker);
+        await walker.EnqueueAsync(new AnnouncementFanOut(announcementId, "Maintenance", "Tonight."));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await walker.PendingAsync() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the walk did not finish");
+            await Task.Delay(100);
+        }
+
+        foreach (var user in users)
+        {
+            var announcements = await ListAsync(user.Id, new NotificationFilter(Type: NotificationTypes.SystemAnnouncement));
+            Assert.Single(announcements.Items, n => n.Title == "Maintenance");
+            Assert.Empty(await Grains.GetGrain<INotificationInboxGrain>(user.Id).DeliverAsync(
+                [NotificationAnnouncementGrain.Draft(announcementId, "Maintenance", "Tonight.", null)]));
+        }
+    }
+
+    [Fact]
     public async Task A_ticket_is_redeemed_once_and_never_after_it_expires()
     {
         var now = fixture.Clock.GetUtcNow();
