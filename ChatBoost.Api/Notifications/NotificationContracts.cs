@@ -19,11 +19,12 @@ public sealed record NotificationResponse(
     bool IsRead,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ReadAt)
+    DateTimeOffset? ReadAt,
+    long Position)
 {
     public static NotificationResponse From(Notification n) =>
         new(n.Id, n.Type, n.Event, n.Title, n.Body, n.OrganizationId, n.BotId, n.ContactId, n.ExecutionId, n.MessageId, n.Count, n.ReadAt is not null,
-            n.CreatedAt, n.UpdatedAt, n.ReadAt);
+            n.CreatedAt, n.UpdatedAt, n.ReadAt, n.Position);
 }
 
 public sealed record NotificationCountResponse(long Total, long Unread);

@@ -11,8 +11,9 @@ namespace ChatBoost.Api.Notifications;
 /// <summary>
 /// <c>GET /ws?ticket=…[&amp;after=id]</c>: the live stream. Anonymous at the HTTP layer: the one-time ticket is the
 /// authentication, checked before the upgrade (missing, unknown, used or expired: 401, nothing streamed). With
-/// <c>after</c>, the socket first receives the user's notifications with a higher id from the table, oldest first, then
-/// the live ones. Without it, the socket starts at the user's latest notification as read before the upgrade: what is
+/// <c>after</c> (the highest <c>position</c> the client received; for new notifications that is their id), the socket
+/// first receives from the table what changed after it, in position order — notifications it never saw, and
+/// <c>notification_updated</c> for the ones it saw that were coalesced since — then the live ones. Without it, the socket starts at the user's latest notification as read before the upgrade: what is
 /// made after the 101, even before this process's observer subscription is in place, is replayed from the table, so a
 /// first connection has no gap either. Frames are JSON text: <c>{"type": "notification" | "notification_updated", "notification": {…}}</c>;
 /// a client <c>{"type": "ping"}</c> is answered <c>{"type": "pong"}</c>, and WebSocket pings keep the connection alive.
@@ -30,7 +31,7 @@ public static class NotificationSocketEndpoint
             .WithMetadata(new TagDescriptionMetadata(NotificationEndpoints.Tag, NotificationEndpoints.TagDescription))
             .WithName("Notifications_WebSocket")
             .WithSummary("The live notification stream (WebSocket; authenticate with ?ticket= from POST /notifications/ws-ticket)")
-            .WithDescription("Answers 101 Switching Protocols to a valid upgrade. after=<id>: first what has a higher id (missed while away), then live notifications; each once, in order.")
+            .WithDescription("Answers 101 Switching Protocols to a valid upgrade. after=<position> (the highest notification.position received; a new notification's position is its id): first what changed after it (new notifications, and notification_updated for coalesced ones already seen), then live ones; each once, in position order.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
@@ -104,13 +105,13 @@ public static class NotificationSocketEndpoint
         for (var last = after; ;)
         {
             var page = await query.AfterAsync(session.UserId, last, ReplayPage);
-            await session.ReplayAsync(page, cancellationToken);
+            await session.ReplayAsync(page, after, cancellationToken);
             if (page.Count < ReplayPage)
             {
                 break;
             }
 
-            last = page[^1].Id;
+            last = page[^1].Position;
         }
 
         session.EndReplay();

@@ -8,10 +8,11 @@ namespace ChatBoost.Api.Notifications;
 
 /// <summary>
 /// One open <c>/ws</c> socket: a bounded queue of text frames drained by one send loop, so a slow client fills only its
-/// own queue and is disconnected when it is full, never slowing the user's other sockets. Every notification is sent
-/// once (the ids sent are remembered); while the socket replays what it missed (after <c>?after=</c>, or since its upgrade), live notifications are
+/// own queue and is disconnected when it is full, never slowing the user's other sockets. Every change is sent once
+/// (the highest stream position sent per notification is remembered, <see cref="SentPositions"/>); while the socket replays what it missed (after <c>?after=</c>, or since its upgrade), live notifications are
 /// held and follow the replay, so nothing is skipped or doubled. Closes when its bearer token expires or when asked
-/// (deactivation), with a close frame after what is queued.
+/// (deactivation), with a close frame after what is queued. A revoked organization (the user was removed from it) stops
+/// at once: its notifications still held or queued are dropped, not sent.
 /// </summary>
 public sealed class SocketSession
 {
@@ -26,15 +27,15 @@ public sealed class SocketSession
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
 
     /// <summary>The close reason sent with <see cref="ServiceRestart"/> (at most 123 bytes).</summary>
-    public const string RestartReason = "server restarting: reconnect with ?after=<last id>";
+    public const string RestartReason = "server restarting: reconnect with ?after=<last position>";
 
     private readonly WebSocket _socket;
     private readonly JsonSerializerOptions _json;
-    private readonly Channel<string> _queue;
+    private readonly Channel<Outgoing> _queue;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly HashSet<long> _sent = [];
-    private readonly Queue<long> _sentOrder = new();
+    private readonly SentPositions _sent = new(SentWindow);
+    private readonly Dictionary<long, long> _revoked = [];
     private readonly CancellationTokenSource _abort = new();
     private List<(Notification Notification, bool Updated)>? _held;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -47,7 +48,7 @@ public sealed class SocketSession
         _json = json;
         _capacity = capacity;
         UserId = userId;
-        _queue = Channel.CreateBounded<string>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _held = []; // every socket starts with its replay (NotificationSocketEndpoint); live ones wait for EndReplay
     }
 
@@ -58,7 +59,7 @@ public sealed class SocketSession
     {
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || IsRevokedLocked(notification))
             {
                 return;
             }
@@ -79,22 +80,24 @@ public sealed class SocketSession
     }
 
     /// <summary>
-    /// Replayed notifications (oldest first), waiting for room in the queue (the live ones are held meanwhile); call
-    /// <see cref="EndReplay"/> after the last page.
+    /// Replayed notifications (in position order) after the client's position <paramref name="after"/>, waiting for room
+    /// in the queue (the live ones are held meanwhile); one the client saw before is sent as an update
+    /// (<see cref="StreamPositions.IsUpdateAfter"/>). Call <see cref="EndReplay"/> after the last page.
     /// </summary>
-    public async Task ReplayAsync(IEnumerable<Notification> page, CancellationToken cancellationToken)
+    public async Task ReplayAsync(IEnumerable<Notification> page, long after, CancellationToken cancellationToken)
     {
         foreach (var notification in page)
         {
-            string? frame;
+            var updated = StreamPositions.IsUpdateAfter(notification, after);
+            bool send;
             lock (_gate)
             {
-                frame = _closed ? null : FrameIfNewLocked(notification, updated: false);
+                send = !_closed && !IsRevokedLocked(notification) && IsNewLocked(notification);
             }
 
-            if (frame is not null)
+            if (send)
             {
-                await _queue.Writer.WriteAsync(frame, cancellationToken);
+                await _queue.Writer.WriteAsync(new Outgoing(null, notification, updated), cancellationToken);
             }
         }
     }
@@ -110,6 +113,19 @@ public sealed class SocketSession
             {
                 EnqueueLocked(notification, updated);
             }
+        }
+    }
+
+    /// <summary>
+    /// The user was removed from <paramref name="organizationId"/>: its notifications up to <paramref name="upTo"/> are
+    /// not sent from now on, including those already held or queued.
+    /// </summary>
+    public void Revoke(long organizationId, long upTo)
+    {
+        lock (_gate)
+        {
+            _revoked[organizationId] = Math.Max(upTo, _revoked.GetValueOrDefault(organizationId));
+            _held?.RemoveAll(h => IsRevokedLocked(h.Notification));
         }
     }
 
@@ -145,8 +161,13 @@ public sealed class SocketSession
         var receiving = ReceiveAsync(linked.Token);
         try
         {
-            await foreach (var frame in _queue.Reader.ReadAllAsync(linked.Token))
+            await foreach (var item in _queue.Reader.ReadAllAsync(linked.Token))
             {
+                if (Frame(item) is not { } frame)
+                {
+                    continue;
+                }
+
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
                 timeout.CancelAfter(SendTimeout);
                 await _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
@@ -198,7 +219,7 @@ public sealed class SocketSession
 
                 if (received.MessageType == WebSocketMessageType.Text && IsPing(buffer.AsSpan(0, received.Count)))
                 {
-                    _queue.Writer.TryWrite("""{"type":"pong"}""");
+                    _queue.Writer.TryWrite(new Outgoing("""{"type":"pong"}""", null, Updated: false));
                 }
             }
         }
@@ -225,31 +246,37 @@ public sealed class SocketSession
 
     private void EnqueueLocked(Notification notification, bool updated)
     {
-        if (!_closed && FrameIfNewLocked(notification, updated) is { } frame && !_queue.Writer.TryWrite(frame))
+        if (!_closed && !IsRevokedLocked(notification) && IsNewLocked(notification)
+            && !_queue.Writer.TryWrite(new Outgoing(null, notification, updated)))
         {
             AbortLocked("too slow: the send queue is full");
         }
     }
 
-    /// <summary>The frame for a notification not sent before (an update is always sent), remembering it as sent.</summary>
-    private string? FrameIfNewLocked(Notification notification, bool updated)
+    /// <summary>Whether this change was not sent before (nor a later one of the same notification), remembering it.</summary>
+    private bool IsNewLocked(Notification notification) => _sent.TryMark(notification.Id, notification.Position);
+
+    private bool IsRevokedLocked(Notification notification) =>
+        notification.OrganizationId is { } organization && _revoked.TryGetValue(organization, out var upTo) && notification.Id <= upTo;
+
+    /// <summary>The text frame of a queued item, or null for a notification whose organization was revoked since.</summary>
+    private string? Frame(Outgoing item)
     {
-        if (!updated)
+        if (item.Notification is not { } notification)
         {
-            if (!_sent.Add(notification.Id))
+            return item.Text;
+        }
+
+        lock (_gate)
+        {
+            if (IsRevokedLocked(notification))
             {
                 return null;
-            }
-
-            _sentOrder.Enqueue(notification.Id);
-            if (_sentOrder.Count > SentWindow)
-            {
-                _sent.Remove(_sentOrder.Dequeue());
             }
         }
 
         return JsonSerializer.Serialize(
-            new NotificationFrame(updated ? "notification_updated" : "notification", NotificationResponse.From(notification)), _json);
+            new NotificationFrame(item.Updated ? "notification_updated" : "notification", NotificationResponse.From(notification)), _json);
     }
 
     private void AbortLocked(string reason)
@@ -262,4 +289,7 @@ public sealed class SocketSession
     }
 
     private sealed record NotificationFrame(string Type, NotificationResponse Notification);
+
+    /// <summary>A queued frame: a notification (serialized when sent, so a revocation still stops it) or a ready text.</summary>
+    private readonly record struct Outgoing(string? Text, Notification? Notification, bool Updated);
 }

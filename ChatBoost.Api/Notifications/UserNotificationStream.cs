@@ -9,7 +9,8 @@ namespace ChatBoost.Api.Notifications;
 /// it fans each notification out to those sockets in process. Observers are not durable (a silo restart or a missed
 /// renewal drops them), so a timer renews the subscription well inside the inbox's expiry, and when the inbox's latest
 /// id is beyond the last one seen here (pushes lost while unsubscribed) it replays the gap from the table to every
-/// socket. The same tick checks the user: a deactivated user's sockets close.
+/// socket. The inbox tells the stream at once when the user is deactivated (every socket closes, 1008) or removed from an
+/// organization (the sockets stop streaming it); the same tick checks the user too, in case that message was lost.
 /// </summary>
 public sealed class UserNotificationStream(
     long userId, IClusterClient cluster, NotificationSocketOptions options, TimeProvider time, ILogger logger) : INotificationObserver
@@ -20,6 +21,7 @@ public sealed class UserNotificationStream(
     private readonly Lock _gate = new();
     private readonly List<SocketSession> _sessions = [];
     private readonly SemaphoreSlim _delivery = new(1, 1);
+    private readonly Dictionary<long, long> _revoked = [];
     private INotificationObserver? _reference;
     private ITimer? _timer;
     private long _maxSeenId;
@@ -36,6 +38,11 @@ public sealed class UserNotificationStream(
             if (_stopped || _sessions.Count >= options.MaxSocketsPerUser)
             {
                 return false;
+            }
+
+            foreach (var (organization, upTo) in _revoked)
+            {
+                session.Revoke(organization, upTo);
             }
 
             _sessions.Add(session);
@@ -87,6 +94,34 @@ public sealed class UserNotificationStream(
         try
         {
             Deliver(notification, updated);
+        }
+        finally
+        {
+            _delivery.Release();
+        }
+    }
+
+    public async Task OnAccessRevokedAsync(long? organizationId, long upTo)
+    {
+        if (organizationId is not { } organization)
+        {
+            logger.LogInformation("User {UserId} was deactivated: their sockets here close.", userId);
+            CloseAll(WebSocketCloseStatus.PolicyViolation, "user deactivated");
+            return;
+        }
+
+        await _delivery.WaitAsync();
+        try
+        {
+            lock (_gate)
+            {
+                _revoked[organization] = Math.Max(upTo, _revoked.GetValueOrDefault(organization));
+            }
+
+            foreach (var session in Snapshot())
+            {
+                session.Revoke(organization, upTo);
+            }
         }
         finally
         {
@@ -170,9 +205,10 @@ public sealed class UserNotificationStream(
             }
 
             logger.LogInformation("User {UserId}: {Count} notifications pushed while unsubscribed are replayed to the open sockets.", userId, missed.Count);
+            var after = _maxSeenId;
             foreach (var notification in missed)
             {
-                Deliver(notification, updated: false);
+                Deliver(notification, StreamPositions.IsUpdateAfter(notification, after));
             }
 
             _maxSeenId = Math.Max(_maxSeenId, latest);
@@ -185,10 +221,7 @@ public sealed class UserNotificationStream(
 
     private void Deliver(Notification notification, bool updated)
     {
-        if (!updated)
-        {
-            _maxSeenId = Math.Max(_maxSeenId, notification.Id);
-        }
+        _maxSeenId = Math.Max(_maxSeenId, notification.Position);
 
         foreach (var session in Snapshot())
         {

@@ -7,9 +7,10 @@ namespace ChatBoost.Grains.Interfaces.Notifications;
 public interface INotificationAnnouncementGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Records an announcement and delivers it to every active user, or to the members of
-    /// <see cref="AnnouncementCommand.OrganizationId"/> (404 when it does not exist); users named by <c>@email</c> in its
-    /// body get a mention too (in an organization's announcement, only its members).
+    /// Records an announcement and delivers it to the members of <see cref="AnnouncementCommand.OrganizationId"/> (404
+    /// when it does not exist), or queues it for every active user (<see cref="IAnnouncementFanOutGrain"/>: pages, durable
+    /// progress; <see cref="Announcement.Recipients"/> is then 0, what this call stored); users named by <c>@email</c> in
+    /// its body get a mention too (in an organization's announcement, only its members).
     /// </summary>
     [Alias("Announce")]
     Task<CommandResult<Announcement>> AnnounceAsync(AnnouncementCommand command);

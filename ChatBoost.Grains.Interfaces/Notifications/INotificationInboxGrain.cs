@@ -54,16 +54,27 @@ public interface INotificationInboxGrain : IGrainWithIntegerKey
     [Alias("SetPreferences")]
     Task<NotificationPreferences> SetPreferencesAsync(NotificationPreferences preferences);
 
-    /// <summary>The user's latest notification id (0: none): where a new socket's stream starts (nothing after it is missed).</summary>
+    /// <summary>
+    /// The user's latest stream position (0: none; the highest id, or a later coalesced update's position): where a new
+    /// socket's stream starts (nothing after it is missed).
+    /// </summary>
     [Alias("GetLatestId")]
     Task<long> GetLatestIdAsync();
 
-    /// <summary>Subscribes (or renews) <paramref name="observer"/>; returns the user's latest notification id (0: none).</summary>
+    /// <summary>Subscribes (or renews) <paramref name="observer"/>; returns the user's latest stream position (0: none).</summary>
     [Alias("Subscribe")]
     Task<long> SubscribeAsync(INotificationObserver observer);
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(INotificationObserver observer);
+
+    /// <summary>
+    /// The user lost access: deactivated (<paramref name="organizationId"/> null) or removed from
+    /// <paramref name="organizationId"/>. Tells every subscribed observer at once, so open sockets close (deactivation)
+    /// or stop streaming that organization's notifications, without waiting for a renewal or a token check.
+    /// </summary>
+    [Alias("Revoke")]
+    Task RevokeAsync(long? organizationId);
 
     /// <summary>Re-reads the unread count from the table (after the retention purge removed rows).</summary>
     [Alias("Recount")]
@@ -77,4 +88,13 @@ public interface INotificationObserver : IGrainObserver
     /// <summary><paramref name="updated"/>: an existing notification coalesced more events (same id, new count).</summary>
     [OneWay, Alias("OnNotification")]
     Task OnNotificationAsync(Notification notification, bool updated);
+
+    /// <summary>
+    /// The user lost access (see <see cref="INotificationInboxGrain.RevokeAsync"/>): with <paramref name="organizationId"/>
+    /// null the user was deactivated; otherwise the user was removed from that organization, and none of its
+    /// notifications up to <paramref name="upTo"/> (the inbox's latest when it was told) may be streamed any more; later
+    /// ones exist only if the user is a member again (the hub reads the membership live).
+    /// </summary>
+    [OneWay, Alias("OnAccessRevoked")]
+    Task OnAccessRevokedAsync(long? organizationId, long upTo);
 }

@@ -8,7 +8,10 @@ public interface INotificationQueryGrain : IGrainWithIntegerKey
     [Alias("List")]
     Task<NotificationPage> ListAsync(long userId, NotificationFilter filter, int limit, int offset);
 
-    /// <summary>The user's notifications with an id above <paramref name="afterId"/>, oldest first (a reconnect's replay).</summary>
+    /// <summary>
+    /// The user's notifications whose stream position is above <paramref name="afterId"/> (new since, or coalesced since),
+    /// in position order: a reconnect's replay.
+    /// </summary>
     [Alias("After")]
     Task<IReadOnlyList<Notification>> AfterAsync(long userId, long afterId, int limit);
 

@@ -59,7 +59,11 @@ public sealed record NotificationDraft(
     [property: Id(9)] long? MessageId = null,
     [property: Id(10)] string? CoalesceKey = null);
 
-/// <summary>A stored notification of one user. <see cref="Count"/> &gt; 1 when a burst was coalesced into it.</summary>
+/// <summary>
+/// A stored notification of one user. <see cref="Count"/> &gt; 1 when a burst was coalesced into it. <see cref="Position"/>
+/// is the user's stream position of its latest change: its id when it was made, a higher value after each coalesced
+/// update (a reconnect's <c>after=</c> is the highest position the client received).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.notifications.Notification")]
 public sealed record Notification(
     [property: Id(0)] long Id,
@@ -76,7 +80,8 @@ public sealed record Notification(
     [property: Id(11)] int Count,
     [property: Id(12)] DateTimeOffset CreatedAt,
     [property: Id(13)] DateTimeOffset UpdatedAt,
-    [property: Id(14)] DateTimeOffset? ReadAt);
+    [property: Id(14)] DateTimeOffset? ReadAt,
+    [property: Id(15)] long Position);
 
 /// <summary>A page of notifications and the total that matched.</summary>
 [GenerateSerializer, Immutable, Alias("chatboost.notifications.NotificationPage")]

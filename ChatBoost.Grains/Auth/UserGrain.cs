@@ -1,7 +1,9 @@
 using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces.Auth;
 using ChatBoost.Grains.Interfaces.Organizations;
+using ChatBoost.Grains.Interfaces.Notifications;
 using Dapper;
+using Microsoft.Extensions.Logging;
 
 namespace ChatBoost.Grains.Auth;
 
@@ -9,9 +11,10 @@ namespace ChatBoost.Grains.Auth;
 /// A user. Its durable state is its row in <c>users</c> (written by the directory at registration, where the
 /// unique index on the normalized e-mail decides races); the grain reads it once on activation and serves it
 /// from memory. On activation it also makes sure the personal organization exists, which repairs a
-/// registration that stopped between the insert and the organization's creation.
+/// registration that stopped between the insert and the organization's creation. A deactivation closes the user's
+/// notification sockets at once (through the inbox's observers), not at their next check.
 /// </summary>
-public sealed class UserGrain(Database database) : Grain, IUserGrain
+public sealed class UserGrain(Database database, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private UserView? _user;
 
@@ -45,6 +48,19 @@ public sealed class UserGrain(Database database) : Grain, IUserGrain
             "UPDATE users SET is_active = @IsActive, updated_at = now() WHERE id = @Id",
             new { IsActive = isActive, _user.Id });
         _user = _user with { IsActive = isActive };
+        if (!isActive)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<INotificationInboxGrain>(_user.Id).RevokeAsync(null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The sockets' own periodic check (NOTIFICATION_RESUBSCRIBE_SECONDS) still closes them.
+                logger.LogWarning(e, "User {UserId} is deactivated, but their open notification sockets could not be told at once.", _user.Id);
+            }
+        }
+
         return _user;
     }
 

@@ -11,9 +11,6 @@ namespace ChatBoost.Grains.Notifications;
 [StatelessWorker, Reentrant]
 public sealed class NotificationAnnouncementGrain(AnnouncementStore store) : Grain, INotificationAnnouncementGrain
 {
-    /// <summary>Users per page an announcement to everyone delivers at once.</summary>
-    public const int UserPage = 200;
-
     public async Task<CommandResult<Announcement>> AnnounceAsync(AnnouncementCommand command)
     {
         IReadOnlyList<MemberView>? members = null;
@@ -30,10 +27,17 @@ public sealed class NotificationAnnouncementGrain(AnnouncementStore store) : Gra
 
         var (id, createdAt) = await store.InsertAnnouncementAsync(command);
         var key = id.ToString(CultureInfo.InvariantCulture);
-        var draft = new NotificationDraft($"announcement:{key}", NotificationTypes.SystemAnnouncement, "announcement", command.Title, command.Body, command.OrganizationId);
-        var recipients = command.OrganizationId is { } org
-            ? await GrainFactory.GetGrain<INotificationHubGrain>(org).PublishAsync([new OrganizationNotice(draft, Permissions.OrganizationRead)])
-            : await DeliverToEveryoneAsync(draft);
+        var recipients = 0;
+        if (command.OrganizationId is { } org)
+        {
+            recipients = await GrainFactory.GetGrain<INotificationHubGrain>(org)
+                .PublishAsync([new OrganizationNotice(Draft(id, command.Title, command.Body, org), Permissions.OrganizationRead)]);
+        }
+        else
+        {
+            // Everyone: queued for the paged walk (durable), not delivered in this call; recipients counts what this call stored.
+            await GrainFactory.GetGrain<IAnnouncementFanOutGrain>(0).EnqueueAsync(new AnnouncementFanOut(id, command.Title, command.Body));
+        }
 
         var mentioned = await ResolveAsync(MentionParser.Parse(command.Body));
         if (members is not null)
@@ -60,22 +64,9 @@ public sealed class NotificationAnnouncementGrain(AnnouncementStore store) : Gra
         return new ContactNote(id, command.ContactId, command.AuthorUserId, command.Text, fellows, createdAt);
     }
 
-    private async Task<int> DeliverToEveryoneAsync(NotificationDraft draft)
-    {
-        var delivered = 0;
-        for (long after = 0; ;)
-        {
-            var users = await store.ActiveUsersAsync(after, UserPage);
-            if (users.Count == 0)
-            {
-                return delivered;
-            }
-
-            var stored = await Task.WhenAll(users.Select(u => GrainFactory.GetGrain<INotificationInboxGrain>(u).DeliverAsync([draft])));
-            delivered += stored.Sum(s => s.Count);
-            after = users[^1];
-        }
-    }
+    /// <summary>The announcement's notification (its source makes every delivery to one user the same, once).</summary>
+    public static NotificationDraft Draft(long announcementId, string title, string body, long? organizationId) =>
+        new($"announcement:{announcementId.ToString(CultureInfo.InvariantCulture)}", NotificationTypes.SystemAnnouncement, "announcement", title, body, organizationId);
 
     private async Task<List<long>> ResolveAsync(IReadOnlyList<string> emails)
     {

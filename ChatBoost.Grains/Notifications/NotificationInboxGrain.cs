@@ -42,7 +42,12 @@ public sealed class NotificationInboxGrain(
         foreach (var (row, planned) in inserted)
         {
             _coalescer.Opened(planned.Draft.CoalesceKey, row.Id, now);
-            _latestId = Math.Max(_latestId, row.Id);
+            _latestId = Math.Max(_latestId, row.Position);
+        }
+
+        foreach (var (row, _) in folded)
+        {
+            _latestId = Math.Max(_latestId, row.Position);
         }
 
         _unread += inserted.Count;
@@ -140,6 +145,12 @@ public sealed class NotificationInboxGrain(
     {
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
+    }
+
+    public async Task RevokeAsync(long? organizationId)
+    {
+        var upTo = _latestId;
+        await _observers.Notify(o => o.OnAccessRevokedAsync(organizationId, upTo));
     }
 
     public async Task RecountAsync() => _unread = await store.CountUnreadAsync(UserId);

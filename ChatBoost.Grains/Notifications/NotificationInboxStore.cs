@@ -33,7 +33,8 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
         """;
 
     private static readonly string FoldSql = $"""
-        UPDATE notifications n SET count = n.count + f.added, body = f.body, updated_at = now()
+        UPDATE notifications n SET count = n.count + f.added, body = f.body, updated_at = now(),
+            position = nextval(pg_get_serial_sequence('notifications', 'id'))
         FROM unnest(@ids, @added, @bodies) AS f(id, added, body)
         WHERE n.id = f.id AND n.user_id = @user AND n.read_at IS NULL
         RETURNING {string.Join(", ", NotificationRows.Columns.Split(", ").Select(c => "n." + c))}
@@ -46,7 +47,7 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
 
     private TimeSpan Retention => options.Value.Retention;
 
-    /// <summary>Deletes what is past the retention; returns the unread count and the latest id (0: none).</summary>
+    /// <summary>Deletes what is past the retention; returns the unread count and the latest stream position (0: none).</summary>
     public async Task<(long Unread, long LatestId)> LoadAsync(long userId, DateTimeOffset now)
     {
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
@@ -58,7 +59,7 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
         }
 
         await using var command = new NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM notifications WHERE user_id = @user AND read_at IS NULL), (SELECT coalesce(max(id), 0) FROM notifications WHERE user_id = @user)",
+            "SELECT (SELECT count(*) FROM notifications WHERE user_id = @user AND read_at IS NULL), (SELECT coalesce(max(position), 0) FROM notifications WHERE user_id = @user)",
             connection);
         command.Parameters.Add(new NpgsqlParameter<long>("user", userId));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);

@@ -43,7 +43,7 @@ public sealed class NotificationQueries(Database database, IOptions<Notification
     {
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"SELECT {NotificationRows.Columns} FROM notifications WHERE user_id = @user AND id > @after AND created_at >= @kept ORDER BY id LIMIT @limit",
+            $"SELECT {NotificationRows.Columns} FROM notifications WHERE user_id = @user AND position > @after AND created_at >= @kept ORDER BY position LIMIT @limit",
             connection);
         command.Parameters.Add(new NpgsqlParameter<long>("user", userId));
         command.Parameters.Add(new NpgsqlParameter<long>("after", afterId));

@@ -7,7 +7,7 @@ namespace ChatBoost.Grains.Notifications;
 public static class NotificationRows
 {
     public const string Columns =
-        "id, user_id, type, event, title, body, organization_id, bot_id, contact_id, execution_id, message_id, count, created_at, updated_at, read_at";
+        "id, user_id, type, event, title, body, organization_id, bot_id, contact_id, execution_id, message_id, count, created_at, updated_at, read_at, position";
 
     public static Notification Read(NpgsqlDataReader r)
     {
@@ -27,7 +27,8 @@ public static class NotificationRows
             count,
             r.GetFieldValue<DateTimeOffset>(12),
             r.GetFieldValue<DateTimeOffset>(13),
-            r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14));
+            r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+            r.GetInt64(15));
     }
 
     public static async Task<List<Notification>> ReadAllAsync(NpgsqlCommand command)

@@ -8,8 +8,8 @@ namespace ChatBoost.Grains.Notifications;
 
 /// <summary>
 /// The organization grain's producer of <c>team_event</c> notifications, to the user concerned: invited (an account
-/// invited by id, or the account that holds the invited address), role changed, removed by someone else. Called after
-/// the change is saved; a failure to notify is logged and never undoes or fails the change.
+/// invited by id, or the account that holds the invited address), role changed, removed by someone else; and for any
+/// removal, the stop of the user's open streams of the organization. Called after the change is saved; a failure to notify is logged and never undoes or fails the change.
 /// </summary>
 public sealed class TeamNotifications(IGrainFactory grains, TimeProvider time, ILogger<TeamNotifications> logger)
 {
@@ -34,10 +34,22 @@ public sealed class TeamNotifications(IGrainFactory grains, TimeProvider time, I
             $"team:{organizationId}:role:{userId}:{Stamp()}", NotificationTypes.TeamEvent, RoleChanged,
             "Your role changed", $"Your role in {organizationName} is now {RoleNames.ToName(role)}.", organizationId)));
 
-    public Task RemovedAsync(long organizationId, string organizationName, long userId) =>
-        SafelyAsync(() => DeliverAsync(userId, new NotificationDraft(
-            $"team:{organizationId}:removed:{userId}:{Stamp()}", NotificationTypes.TeamEvent, Removed,
-            "Removed from an organization", $"You were removed from {organizationName}.", organizationId)));
+    /// <summary>
+    /// The user left the organization or was removed from it (<paramref name="byOther"/>): the user's open sockets stop
+    /// streaming the organization's notifications at once; removed by someone else, the user is told (after the stop, so
+    /// that notice is streamed).
+    /// </summary>
+    public Task RemovedAsync(long organizationId, string organizationName, long userId, bool byOther) =>
+        SafelyAsync(async () =>
+        {
+            await grains.GetGrain<INotificationInboxGrain>(userId).RevokeAsync(organizationId);
+            if (byOther)
+            {
+                await DeliverAsync(userId, new NotificationDraft(
+                    $"team:{organizationId}:removed:{userId}:{Stamp()}", NotificationTypes.TeamEvent, Removed,
+                    "Removed from an organization", $"You were removed from {organizationName}.", organizationId));
+            }
+        });
 
     private string Stamp() => time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 

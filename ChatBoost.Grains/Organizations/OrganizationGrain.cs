@@ -133,10 +133,7 @@ public sealed class OrganizationGrain(
 
         S.Members.Remove(userId);
         await SaveAsync();
-        if (actorUserId != userId)
-        {
-            await team.RemovedAsync(Id, S.Name, userId);
-        }
+        await team.RemovedAsync(Id, S.Name, userId, byOther: actorUserId != userId);
 
         return CommandResult.Ok(true);
     }

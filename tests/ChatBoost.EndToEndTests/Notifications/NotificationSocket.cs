@@ -37,13 +37,14 @@ public sealed class NotificationSocket : IAsyncDisposable
         return body["ticket"]!.GetValue<string>();
     }
 
-    public static async Task<NotificationSocket> ConnectAsync(ChatBoostSystem system, string token, long? after = null) =>
-        await ConnectWithTicketAsync(system, await TicketAsync(system, token), after);
+    /// <param name="via">The API process to connect to (default: the system's first); the ticket always comes from the first.</param>
+    public static async Task<NotificationSocket> ConnectAsync(ChatBoostSystem system, string token, long? after = null, Uri? via = null) =>
+        await ConnectWithTicketAsync(system, await TicketAsync(system, token), after, via);
 
-    public static async Task<NotificationSocket> ConnectWithTicketAsync(ChatBoostSystem system, string ticket, long? after = null)
+    public static async Task<NotificationSocket> ConnectWithTicketAsync(ChatBoostSystem system, string ticket, long? after = null, Uri? via = null)
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(Uri(system, $"ticket={System.Uri.EscapeDataString(ticket)}" + (after is { } a ? $"&after={a}" : "")), CancellationToken.None);
+        await socket.ConnectAsync(Uri(via ?? system.BaseAddress, $"ticket={System.Uri.EscapeDataString(ticket)}" + (after is { } a ? $"&after={a}" : "")), CancellationToken.None);
         return new NotificationSocket(socket);
     }
 
@@ -52,7 +53,7 @@ public sealed class NotificationSocket : IAsyncDisposable
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(Uri(system, query), CancellationToken.None));
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(Uri(system.BaseAddress, query), CancellationToken.None));
         return socket.HttpStatusCode;
     }
 
@@ -117,8 +118,8 @@ public sealed class NotificationSocket : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private static Uri Uri(ChatBoostSystem system, string query) =>
-        new UriBuilder(system.BaseAddress) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
+    private static Uri Uri(Uri api, string query) =>
+        new UriBuilder(api) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
 
     private async Task ReadAsync()
     {

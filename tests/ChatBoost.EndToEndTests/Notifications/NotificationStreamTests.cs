@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Harness;
 using ChatBoost.EndToEndTests.Team;
 using Xunit.Abstractions;
@@ -139,6 +140,50 @@ public sealed class NotificationStreamTests(NotificationSystemFixture fixture, I
         }
 
         Assert.Equal([.. missed, live], received);
+        await again.SendAsync("""{"type":"ping"}""");
+        Assert.Equal("pong", (await again.NextAsync())["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AReconnectWithAfterAlsoGetsTheCoalescedUpdateOfANotificationItSawOnceInPositionOrder()
+    {
+        var viewer = await System.Http.NewUserAsync("coalesced-replay");
+        await System.JoinAsync(fixture.OrganizationId, fixture.Owner.Token, viewer, "viewer");
+        long seenId, seenPosition;
+        await using (var first = await NotificationSocket.ConnectAsync(System, viewer.Token))
+        {
+            await fixture.FailDeliveryAsync("4915100000201");
+            var seen = await first.NextNotificationAsync();
+            (seenId, seenPosition) = (seen["id"]!.GetValue<long>(), seen["position"]!.GetValue<long>());
+            Assert.Equal(seenId, seenPosition);
+        }
+
+        // A second failure of the bot within the coalescing window folds into the notification the client saw.
+        await fixture.FailDeliveryAsync("4915100000202");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await System.Http.GetJsonAsync("/notifications/by-type/message_status", viewer.Token)).Body!.AsArray().Single()!["count"]!.GetValue<int>() < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second failure was not coalesced");
+            await Task.Delay(100);
+        }
+
+        var later = await fixture.TestNotificationAsync(viewer.Token, "after the burst");
+        await using var again = await NotificationSocket.ConnectAsync(System, viewer.Token, after: seenPosition);
+        var live = await fixture.TestNotificationAsync(viewer.Token, "live");
+        var frames = new List<JsonNode>();
+        for (var i = 0; i < 3; i++)
+        {
+            frames.Add(await again.NextAsync());
+        }
+
+        Assert.Equal(
+            [("notification_updated", seenId, 2), ("notification", later, 1), ("notification", live, 1)],
+            frames.Select(f => (f["type"]!.GetValue<string>(), f["notification"]!["id"]!.GetValue<long>(), f["notification"]!["count"]!.GetValue<int>())));
+        var positions = frames.Select(f => f["notification"]!["position"]!.GetValue<long>()).ToList();
+        Assert.Equal(positions.Order(), positions);
+        Assert.True(positions[0] > seenPosition);
+
+        // Nothing else: the next frame is the answer to a ping.
         await again.SendAsync("""{"type":"ping"}""");
         Assert.Equal("pong", (await again.NextAsync())["type"]!.GetValue<string>());
     }

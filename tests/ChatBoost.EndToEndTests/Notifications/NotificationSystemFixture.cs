@@ -11,10 +11,11 @@ namespace ChatBoost.EndToEndTests.Notifications;
 
 /// <summary>
 /// A system for the notification tests: the fake Graph API in-process (it signs status webhooks), WHATSAPP_APP_SECRET
-/// set, a platform administrator, and the per-user observer renewed every 2 s (so a lost subscription heals quickly).
+/// set, a platform administrator, and the per-user observer renewed every <see cref="ResubscribeSeconds"/> (2 s here, so
+/// a lost subscription heals quickly).
 /// One organization with a bot; <see cref="FailDeliveryAsync"/> makes Meta report a failed delivery of one of its messages.
 /// </summary>
-public sealed class NotificationSystemFixture : IAsyncLifetime
+public class NotificationSystemFixture : IAsyncLifetime
 {
     public const string AppSecret = "notification-tests-app-secret";
     public const string AdminEmail = "notifications-admin@e2e.test";
@@ -36,7 +37,13 @@ public sealed class NotificationSystemFixture : IAsyncLifetime
 
     public string PhoneNumberId { get; } = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(global::System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task InitializeAsync()
+    /// <summary>How often the API's per-user observer renews its subscription and checks the user.</summary>
+    protected virtual int ResubscribeSeconds => 2;
+
+    /// <summary>How many API processes the system runs (<see cref="ChatBoostSystem.ApiAddresses"/>).</summary>
+    protected virtual int Apis => 1;
+
+    public virtual async Task InitializeAsync()
     {
         _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
         await _fake.StartAsync();
@@ -46,8 +53,8 @@ public sealed class NotificationSystemFixture : IAsyncLifetime
             ["WHATSAPP_APP_SECRET"] = AppSecret,
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
             ["ADMIN_EMAILS"] = AdminEmail,
-            ["NOTIFICATION_RESUBSCRIBE_SECONDS"] = "2",
-        });
+            ["NOTIFICATION_RESUBSCRIBE_SECONDS"] = ResubscribeSeconds.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
+        }, apis: Apis);
         AdminToken = await System.Http.RegisterVerifiedAsync(AdminEmail);
         Owner = await System.Http.NewUserAsync("notified-owner");
         var (status, _, _) = await System.Http.CallAsync(ApiCalls.Json(HttpMethod.Put, "/notifications/preferences", new { coalesce = false }, Owner.Token));
@@ -115,7 +122,7 @@ public sealed class NotificationSystemFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Fake?.Dispose();
         if (_fake is not null)

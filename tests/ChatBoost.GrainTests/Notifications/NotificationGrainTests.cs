@@ -171,9 +171,68 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
 
         var seen = await observer.WaitForAsync(2);
         Assert.Equal([(created.Id, false, 1), (created.Id, true, 2)], seen.Select(s => (s.Notification.Id, s.Updated, s.Notification.Count)));
-        Assert.Equal(created.Id, await inbox.SubscribeAsync(reference));
+        Assert.True(seen[1].Notification.Position > created.Position);
+        Assert.Equal(created.Id, created.Position);
+        Assert.Equal(seen[1].Notification.Position, await inbox.SubscribeAsync(reference));
         await inbox.UnsubscribeAsync(reference);
         ((IClusterClient)Grains).DeleteObjectReference<INotificationObserver>(reference);
+    }
+
+    [Fact]
+    public async Task A_removal_and_a_deactivation_reach_the_observers_at_once()
+    {
+        var (org, orgId, owner) = await OrganizationAsync();
+        var member = await UserAsync("revoked");
+        await JoinAsync(org, owner, member, OrganizationRole.Member);
+        var inbox = Grains.GetGrain<INotificationInboxGrain>(member.Id);
+        var observer = new RecordingObserver();
+        var reference = ((IClusterClient)Grains).CreateObjectReference<INotificationObserver>(observer);
+        await inbox.SubscribeAsync(reference);
+        var before = Assert.Single(await inbox.DeliverAsync([Failed("r-1", organization: orgId)]));
+
+        Assert.True((await org.RemoveMemberAsync(owner.Id, member.Id)).IsOk);
+        Assert.Equal([((long?)orgId, before.Id)], await observer.WaitForRevocationsAsync(1));
+        await Grains.GetGrain<IUserGrain>(member.Id).SetActiveAsync(false);
+        Assert.Equal([((long?)orgId, before.Id), ((long?)null, await inbox.GetLatestIdAsync())], await observer.WaitForRevocationsAsync(2));
+
+        // The removal notice came after the organization's revocation: its id is above the revoked range.
+        var notices = await observer.WaitForAsync(2);
+        Assert.True(notices[^1].Notification.Id > before.Id);
+        Assert.Equal(TeamNotifications.Removed, notices[^1].Notification.Event);
+        await inbox.UnsubscribeAsync(reference);
+        ((IClusterClient)Grains).DeleteObjectReference<INotificationObserver>(reference);
+    }
+
+    [Fact]
+    public async Task An_announcement_to_everyone_is_walked_in_pages_and_resumes_after_a_deactivation_without_duplicates()
+    {
+        var users = new List<UserView>();
+        for (var i = 0; i < 3; i++)
+        {
+            users.Add(await UserAsync("announced"));
+        }
+
+        var announcementId = Random.Shared.NextInt64(1_000_000_000, 2_000_000_000);
+        var walker = Grains.GetGrain<IAnnouncementFanOutGrain>(0);
+        await walker.EnqueueAsync(new AnnouncementFanOut(announcementId, "Maintenance", "Tonight."));
+        await walker.StepAsync();
+        await fixture.DeactivateAsync(walker);
+        await walker.EnqueueAsync(new AnnouncementFanOut(announcementId, "Maintenance", "Tonight."));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await walker.PendingAsync() > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the walk did not finish");
+            await Task.Delay(100);
+        }
+
+        foreach (var user in users)
+        {
+            var announcements = await ListAsync(user.Id, new NotificationFilter(Type: NotificationTypes.SystemAnnouncement));
+            Assert.Single(announcements.Items, n => n.Title == "Maintenance");
+            Assert.Empty(await Grains.GetGrain<INotificationInboxGrain>(user.Id).DeliverAsync(
+                [NotificationAnnouncementGrain.Draft(announcementId, "Maintenance", "Tonight.", null)]));
+        }
     }
 
     [Fact]
@@ -194,7 +253,26 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
     private sealed class RecordingObserver : INotificationObserver
     {
         private readonly ConcurrentQueue<(Notification Notification, bool Updated)> _seen = new();
+        private readonly ConcurrentQueue<(long? OrganizationId, long UpTo)> _revoked = new();
         private readonly SemaphoreSlim _arrived = new(0);
+        private readonly SemaphoreSlim _revocation = new(0);
+
+        public Task OnAccessRevokedAsync(long? organizationId, long upTo)
+        {
+            _revoked.Enqueue((organizationId, upTo));
+            _revocation.Release();
+            return Task.CompletedTask;
+        }
+
+        public async Task<IReadOnlyList<(long? OrganizationId, long UpTo)>> WaitForRevocationsAsync(int count)
+        {
+            while (_revoked.Count < count)
+            {
+                Assert.True(await _revocation.WaitAsync(TimeSpan.FromSeconds(10)), $"Only {_revoked.Count} of {count} revocations arrived.");
+            }
+
+            return [.. _revoked];
+        }
 
         public Task OnNotificationAsync(Notification notification, bool updated)
         {
@@ -205,9 +283,9 @@ public sealed class NotificationGrainTests(ChatBoostClusterFixture fixture) : ID
 
         public async Task<IReadOnlyList<(Notification Notification, bool Updated)>> WaitForAsync(int count)
         {
-            for (var i = 0; i < count; i++)
+            while (_seen.Count < count)
             {
-                Assert.True(await _arrived.WaitAsync(TimeSpan.FromSeconds(10)), $"Only {i} of {count} notifications arrived.");
+                Assert.True(await _arrived.WaitAsync(TimeSpan.FromSeconds(10)), $"Only {_seen.Count} of {count} notifications arrived.");
             }
 
             return [.. _seen];
