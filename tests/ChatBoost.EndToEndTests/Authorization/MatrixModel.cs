@@ -28,7 +28,8 @@ public sealed record EndpointCase(
     Func<MatrixScene, (HttpMethod Method, string Path, object? Body)> Request,
     IReadOnlyDictionary<Caller, HttpStatusCode> Expected,
     bool Mutates = false,
-    Func<MatrixScene, Task>? Setup = null);
+    Func<MatrixScene, Task>? Setup = null,
+    bool Streams = false);
 
 /// <summary>Expected-status tables for the common shapes of access.</summary>
 public static class Expect
