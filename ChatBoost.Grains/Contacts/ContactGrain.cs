@@ -107,18 +107,25 @@ public sealed class ContactGrain(
         }
         finally
         {
-            await InboundRecordedAsync(input.Timestamp); // also when the record failed: it may have committed all the same
+            Recorded(input.Timestamp); // also when the record failed: it may have committed all the same
         }
 
+        ConsumeSoon();
         return outcome == RecordOutcome.Duplicate ? InboundOutcome.Duplicate : InboundOutcome.Recorded;
     }
 
     public Task InboundRecordedAsync(DateTimeOffset? lastMessageAt)
     {
+        // Nobody waits for a one-way call: consume in this turn, so the first step runs under the webhook's trace (a poke
+        // scheduled by the activation carries none). More messages follow through ConsumeSoon, as after any poke.
+        Recorded(lastMessageAt);
+        return LookAtWorkAsync();
+    }
+
+    private void Recorded(DateTimeOffset? lastMessageAt)
+    {
         _inbound.MayHaveMore();
         _session.SawInbound(lastMessageAt ?? time.GetUtcNow());
-        ConsumeSoon();
-        return Task.CompletedTask;
     }
 
     public async Task PokeAsync()
@@ -129,6 +136,12 @@ public sealed class ContactGrain(
         }
 
         _pokeScheduled = false;
+        await LookAtWorkAsync();
+    }
+
+    /// <summary>Takes the results of effects, re-enters a step left running, and consumes the next message if it can.</summary>
+    private async Task LookAtWorkAsync()
+    {
         await GuardAsync("looking at the contact's work", async () =>
         {
             await DrainResultsAsync();
