@@ -55,7 +55,8 @@ public static class TriggerRunEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var run = triggers.MapGroup("/runs/{run_id:long}");
-        run.MapGet("", (HttpContext http) => TypedResults.Ok(TriggerRunResponse.From(TriggerAccess.Run(http))))
+        // run_id is bound (and unused: the access filter has read the run) so that the OpenAPI document declares it.
+        run.MapGet("", ([FromRoute(Name = "run_id")] long runId, HttpContext http) => TypedResults.Ok(TriggerRunResponse.From(TriggerAccess.Run(http))))
             .RequireOrganizationPermission(TriggersRead, TriggerAccess.OfRouteRun)
             .WithName("Triggers_GetRun")
             .WithSummary("A broadcast run and its progress")
