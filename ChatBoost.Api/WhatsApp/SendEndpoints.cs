@@ -8,6 +8,7 @@ using ChatBoost.Grains.Interfaces.Contacts;
 using ChatBoost.Grains.Interfaces.WhatsApp;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using Orleans.Runtime;
 using static ChatBoost.Grains.Interfaces.Organizations.Permissions;
 
 namespace ChatBoost.Api.WhatsApp;
@@ -118,10 +119,38 @@ public static class SendEndpoints
         // The grain must finish (send or give up) before this request's grain call times out: otherwise we would
         // answer 503 for a message that still goes out, and the client's retry would send it twice.
         var notAfter = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Max(1, settings.ResponseTimeoutSeconds - 2));
-        var command = body.ToCommand() with { NotAfter = notAfter, IdempotencyKey = key.Count == 1 ? key[0] : null };
-        var outcome = await cluster.GetGrain<IContactGrain>(botId, body.ContactWaId(), null).SendAsync(command);
+        var idempotencyKey = key.Count == 1 ? key[0] : null;
+        var waId = body.ContactWaId();
+        var messageId = idempotencyKey is null ? Guid.NewGuid() : OutboundIds.ForApi(botId, waId, idempotencyKey);
+        var command = body.ToCommand() with { NotAfter = notAfter, IdempotencyKey = idempotencyKey, MessageId = messageId };
+        SendOutcome outcome;
+        try
+        {
+            outcome = await cluster.GetGrain<IContactGrain>(botId, waId, null).SendAsync(command);
+        }
+        catch (Exception e) when (MayHaveStarted(e))
+        {
+            // The grain answers by the deadline, but an answer can still arrive late (a loaded or dying silo). The send may
+            // have gone out: "in doubt" with its id, never a 503 whose retry would send it twice.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SendEndpoints))
+                .LogWarning("Send {MessageId} of bot {BotId}: no answer from the cluster ({Error}); answered in doubt",
+                    messageId, botId, e.GetType().Name);
+            outcome = new SendOutcome(SendStatus.InDoubt, messageId, null, UnansweredDetail);
+        }
+
         return ToHttp(outcome, http);
     }
+
+    internal const string UnansweredDetail =
+        "The cluster did not answer before the request's deadline, so the send may have gone out; its outcome will be in the " +
+        "message history (a retry with the same Idempotency-Key answers it without sending again).";
+
+    /// <summary>
+    /// A failure after which the send may have started: the call timed out, or its silo died with it in flight. (A call
+    /// refused before it reached a silo — no gateway, rejected — surely sent nothing and stays a 503.)
+    /// </summary>
+    internal static bool MayHaveStarted(Exception exception) =>
+        exception is TimeoutException or SiloUnavailableException or OrleansException { InnerException: TimeoutException };
 
     /// <summary>An Idempotency-Key: 1–200 characters, each visible ASCII (! to ~).</summary>
     internal static bool IsIdempotencyKey(string? key) =>

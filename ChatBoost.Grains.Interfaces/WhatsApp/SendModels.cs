@@ -8,7 +8,9 @@ namespace ChatBoost.Grains.Interfaces.WhatsApp;
 /// <see cref="NotAfter"/> is the caller's deadline: a send still waiting (behind this contact's earlier sends, or
 /// for a rate slot) when it passes is not attempted, so a caller that gave up with 503 can retry without the
 /// message going out twice. <see cref="IdempotencyKey"/> (the API's <c>Idempotency-Key</c> header): the same key for the
-/// same bot and contact is the same send — one attempt at most, and every call gets its answer.
+/// same bot and contact is the same send — one attempt at most, and every call gets its answer. <see cref="MessageId"/>
+/// is the send's client message id, chosen by the caller (<see cref="OutboundIds.ForApi"/> with a key, else a new one), so
+/// a caller whose call timed out can still name the message it answers "in doubt" for.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chatboost.whatsapp.SendCommand")]
 public sealed record SendCommand(
@@ -28,7 +30,8 @@ public sealed record SendCommand(
     [property: Id(13)] string? ListButton = null,
     [property: Id(14)] IReadOnlyList<SendSection>? Sections = null,
     [property: Id(15)] DateTimeOffset? NotAfter = null,
-    [property: Id(16)] string? IdempotencyKey = null)
+    [property: Id(16)] string? IdempotencyKey = null,
+    [property: Id(17)] Guid? MessageId = null)
 {
     public static readonly IReadOnlySet<string> MediaTypes = new HashSet<string>(StringComparer.Ordinal) { "image", "video", "audio", "document", "sticker" };
 

@@ -29,7 +29,8 @@ internal sealed class ApiSends(ContactSession session, OutboundSender sender, IG
         }
 
         var message = OutboundMapping.ToOutbound(session.WaId, command);
-        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(session.BotId, session.WaId, key) : Guid.NewGuid();
+        // With a key the id is derived here, whatever the caller passed: the same key is the same send.
+        var id = command.IdempotencyKey is { } key ? OutboundIds.ForApi(session.BotId, session.WaId, key) : command.MessageId ?? Guid.NewGuid();
         if (!message.IsTemplate && !ContactUpdates.WithinWindow(session.LastInboundAt, now))
         {
             // The bot's own problems are reported first, as for any send; nothing is recorded.

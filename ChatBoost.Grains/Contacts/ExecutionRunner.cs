@@ -1,3 +1,4 @@
+using ChatBoost.Grains.Interfaces.WhatsApp;
 using System.Text.Json;
 using ChatBoost.Grains.Contacts.Events;
 using ChatBoost.Grains.Flows.Engine;

@@ -237,8 +237,16 @@ public class SendTests(WhatsAppSystemFixture fixture)
         var requests = await FakeRequestsAsync(phone);
         var arrivals = requests.Select(r => DateTimeOffset.Parse(r!["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
         var timeline = string.Join("\n", requests.Select((r, i) => $"{i} +{(arrivals[i] - arrivals[0]).TotalMilliseconds:F1} ms {r!["error_code"]}"));
+        // When it fails, name the 503 answers whose message reached the fake (and the 503s that name no message at all).
+        var atMeta = requests.Select(r => r!["body"]?["biz_opaque_callback_data"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var refused = results.Where(r => r.Status == HttpStatusCode.ServiceUnavailable).ToArray();
+        var refusedButSent = refused.Where(r => r.Body?["message_id"]?.GetValue<string>() is { } id && atMeta.Contains(id))
+            .Select(r => r.Body!.ToJsonString()).Take(5);
+        var refusedAnonymously = refused.Count(r => r.Body?["message_id"] is null);
         Assert.True(requests.Count >= sends && requests.Count <= sends + inDoubt,
-            $"{sends} sent, {inDoubt} in doubt, {requests.Count} requests at the fake (index, arrival, error code):\n" + timeline);
+            "(index, arrival, error code):\n" + timeline + "\n" +
+            $"{sends} sent, {inDoubt} in doubt, {refused.Length} refused ({refusedAnonymously} naming no message), {requests.Count} " +
+            $"requests at the fake. Refused but at the fake: {string.Join(" | ", refusedButSent)}");
         Assert.DoesNotContain(requests, r => r!["error_code"]?.GetValue<int>() == 130429);
         var times = requests.Select(r => DateTimeOffset.Parse(r!["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).Order().ToArray();
         var busiest = 0;

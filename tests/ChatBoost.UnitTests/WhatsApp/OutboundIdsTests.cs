@@ -1,3 +1,4 @@
+using ChatBoost.Grains.Interfaces.WhatsApp;
 using ChatBoost.Grains.WhatsApp.Outbound;
 
 namespace ChatBoost.UnitTests.WhatsApp;

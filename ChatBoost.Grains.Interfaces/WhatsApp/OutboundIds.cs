@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ChatBoost.Grains.WhatsApp.Outbound;
+namespace ChatBoost.Grains.Interfaces.WhatsApp;
 
 /// <summary>
 /// Deterministic client message ids: the same send always gets the same id, so a retried or recovered send finds its
