@@ -20,7 +20,6 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
     private static readonly TimeSpan MaxWebhook = TimeSpan.FromSeconds(10);
 
     [Fact]
-    [Trait("ClusterSubset", "CI")]
     public async Task NoFault_EveryAcknowledgedMessageIsRepliedOnce()
     {
         await using var scene = await ClusterScene.StartAsync();

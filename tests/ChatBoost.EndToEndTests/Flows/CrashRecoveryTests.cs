@@ -11,7 +11,7 @@ using Npgsql;
 namespace ChatBoost.EndToEndTests.Flows;
 
 /// <summary>
-/// The central promise, broken on purpose: 200 customers write to a bot whose default flow replies through a number paced at
+/// The central promise, broken on purpose: 120 customers write to a bot whose default flow replies through a number paced at
 /// 5 sends/s, every webhook is acknowledged, then the silo is killed with SIGKILL while most replies still wait for their
 /// pacing slot. After a new silo starts, every customer has exactly one completed execution and at most one reply at the
 /// fake Graph API; every reply that was not in flight at the kill arrives exactly once, and the ones that were are
@@ -22,7 +22,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private const string AppSecret = "crash-recovery-app-secret";
     private const string AccessToken = "EAAB-crash-recovery-token-0001";
     private const int Rate = 5;
-    private const int Customers = 200;
+    private const int Customers = 120;
 
     private WebApplication? _fake;
     private HttpClient _fakeHttp = null!;
@@ -58,7 +58,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         var (botId, phoneNumberId) = await ReplyingBotAsync("crash-owner");
 
-        // 200 customers write; every webhook must be acknowledged.
+        // 120 customers write; every webhook must be acknowledged.
         var phones = Enumerable.Range(0, Customers).Select(i => "4916" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
         using (var gate = new SemaphoreSlim(16))
         {
