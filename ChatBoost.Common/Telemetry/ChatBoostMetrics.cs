@@ -20,6 +20,8 @@ public sealed class ChatBoostMetrics
     /// <summary>Sends by <c>outcome</c>: <see cref="SendOutcomes"/>.</summary>
     public const string Sends = "chatboost.sends";
 
+    public const string SendSlotsRetaken = "chatboost.send_slots_retaken";
+
     /// <summary>Executions by <c>outcome</c>: started, completed, failed.</summary>
     public const string Executions = "chatboost.executions";
     public const string CursorLag = "chatboost.outlet.cursor_lag";
@@ -29,6 +31,7 @@ public sealed class ChatBoostMetrics
     private readonly Counter<long> _messagesIn;
     private readonly Counter<long> _messagesOut;
     private readonly Counter<long> _sends;
+    private readonly Counter<long> _slotsRetaken;
     private readonly Counter<long> _executions;
     private readonly Histogram<double> _cursorLag;
     private readonly Counter<long> _sweeperFound;
@@ -41,6 +44,7 @@ public sealed class ChatBoostMetrics
         _messagesIn = meter.CreateCounter<long>(MessagesIn, "{message}", "Inbound WhatsApp messages recorded (duplicates of recorded ones not counted)");
         _messagesOut = meter.CreateCounter<long>(MessagesOut, "{message}", "Outbound messages Meta accepted");
         _sends = meter.CreateCounter<long>(Sends, "{send}", "Send attempts' outcomes (sent, failed, in_doubt, throttled, refused); a repeated call answered from its row is not counted");
+        _slotsRetaken = meter.CreateCounter<long>(SendSlotsRetaken, "{send}", "Sends that woke too late for their pacing slot and took a new one instead of leaving on top of the next");
         _executions = meter.CreateCounter<long>(Executions, "{execution}", "Flow executions started and ended, by outcome");
         _cursorLag = meter.CreateHistogram<double>(CursorLag, "s", "Age of the oldest event of each batch the event outlet delivers to a subscriber: how far its cursor trails",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
@@ -56,6 +60,8 @@ public sealed class ChatBoostMetrics
             _messagesIn.Add(count);
         }
     }
+
+    public void SendSlotRetaken() => _slotsRetaken.Add(1);
 
     public void SendFinished(string outcome)
     {

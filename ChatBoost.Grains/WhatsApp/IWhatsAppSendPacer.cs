@@ -46,7 +46,12 @@ public sealed class GrainSendPacer(IGrainFactory grains, TimeProvider time) : IW
         }
 
         var slot = await grains.GetGrain<IPhoneNumberRateLimiterGrain>(phoneNumberId).TryAcquireAsync(maxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new PacingSlot(slot.Granted, now + slot.Delay);
+
+        // The delay counts from when the grain reserved the slot, which is after this call was queued: counted from the
+        // answer (never from before the call), a caller that waited in the grain's queue does not leave before its slot.
+        // Counted from before the call, a burst of callers queued behind each other all left early by their queueing
+        // time and met at Meta (130429 in a broadcast's first second).
+        return new PacingSlot(slot.Granted, time.GetUtcNow() + slot.Delay);
     }
 
     public async ValueTask ReportThrottledAsync(string phoneNumberId, TimeSpan pause, CancellationToken cancellationToken) =>
