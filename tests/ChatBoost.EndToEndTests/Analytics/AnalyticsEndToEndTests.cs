@@ -40,6 +40,10 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
             ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "analytics-e2e-verify",
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
             ["WHATSAPP_RATE_PER_SECOND"] = Rate.ToString(CultureInfo.InvariantCulture),
+            // The sweeper's durable wake-up of a step the kill left running, sooner than production's 30 s + 20 s: the
+            // mechanism under test is the same, the wait shorter.
+            ["ContactEvents__StaleRunningAfter"] = "00:00:05",
+            ["ContactEvents__SweepInterval"] = "00:00:02",
         });
     }
 

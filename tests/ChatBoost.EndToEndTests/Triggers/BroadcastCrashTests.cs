@@ -9,9 +9,10 @@ using Npgsql;
 namespace ChatBoost.EndToEndTests.Triggers;
 
 /// <summary>
-/// A broadcast to 2,000 contacts on a number paced at 20 sends/s (the fake Graph API allows 20 in any second), the silo
-/// SIGKILLed halfway. After a new silo starts, the run completes from its cursor: every contact got exactly one message
-/// and the fake never answered 130429. About 100 s by its rate.
+/// A broadcast to 2,000 contacts on a number Meta (the fake Graph API) allows 20 sends in any second, paced at 18/s, the silo
+/// SIGKILLed halfway. After a new silo starts, the run completes from its cursor: every contact has exactly one outbound
+/// message, which reached the fake exactly once — or, for the few in flight at the kill, is in doubt and was never resent —
+/// and the fake never answered 130429. About 2 min by its rate.
 /// </summary>
 // FAILS as of 2026-12-02 (not diagnosed; docs/architecture.md, "Automation triggers"): kept out of CI's default filter by
 // the Cluster category, so it runs with the whole fault suite (`bash scripts/test.sh --cluster-suite`) until it passes.
@@ -20,6 +21,13 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
 {
     private const string AccessToken = "EAAB-broadcast-crash-token-0001";
     private const int Rate = 20;
+
+    /// <summary>
+    /// The number's pace, 10% under what Meta (the fake) allows: the pacer spaces departures exactly, but arrivals jitter
+    /// (a new connection, a thread-pool stall), and against a strict one-second window at exactly the same rate a late
+    /// departure meets the next one (the first broadcast runs, paced at 20/s, drew 130429s in their first second).
+    /// </summary>
+    private const int ConfiguredRate = 18;
     private const int Contacts = 2_000;
 
     private WebApplication? _fake;
@@ -36,7 +44,11 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
             ["WHATSAPP_APP_SECRET"] = "broadcast-crash-secret",
             ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "broadcast-crash-verify",
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
-            ["WHATSAPP_RATE_PER_SECOND"] = Rate.ToString(CultureInfo.InvariantCulture),
+            ["WHATSAPP_RATE_PER_SECOND"] = ConfiguredRate.ToString(CultureInfo.InvariantCulture),
+            // The sweeper's durable wake-up of a step the kill left running, sooner than production's 30 s + 20 s: the
+            // mechanism under test is the same, the wait shorter.
+            ["ContactEvents__StaleRunningAfter"] = "00:00:05",
+            ["ContactEvents__SweepInterval"] = "00:00:02",
         });
     }
 
@@ -106,19 +118,52 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
         Assert.True(beforeKill < Contacts, "every message went out before the kill: the test proves nothing");
 
         _system.StartSilo();
-        await WaitAsync(async () => (await SendsAsync(phoneNumberId)).Count >= Contacts
-            && (await http.GetJsonAsync($"/triggers/runs/{runId}", owner)).Body?["status"]?.GetValue<string>() == "completed",
-            TimeSpan.FromSeconds(150), "the run's end and every send");
+
+        // The run ends from its cursor and every message reaches its end: sent, or in doubt when it was in flight at the kill.
+        await WaitAsync(async () => await RunStatusAsync(http, runId, owner) == "completed"
+            && await OutboxAsync(db, botId) is { Count: Contacts } outbox && !outbox.Values.Any(s => s is "queued" or "sending"),
+            TimeSpan.FromSeconds(240), "the run's end with every message sent or in doubt");
         await Task.Delay(TimeSpan.FromSeconds(3)); // a duplicate would arrive now
 
         var sends = await SendsAsync(phoneNumberId);
         Assert.DoesNotContain(sends, s => s.Code == 130429);
         var perRecipient = sends.Where(s => s.Status == 200).GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(Contacts, perRecipient.Count);
         Assert.All(perRecipient, p => Assert.True(p.Value == 1, $"{p.Key} got {p.Value} messages"));
+        var final = await OutboxAsync(db, botId);
+        var inDoubt = final.Where(o => o.Value == "in_doubt").Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (contact, status) in final.Where(o => !inDoubt.Contains(o.Key)))
+        {
+            Assert.True(status == "sent" && perRecipient.GetValueOrDefault(contact) == 1,
+                $"{contact}: outbox {status}, {perRecipient.GetValueOrDefault(contact)} messages at the fake");
+        }
+
+        // Only what was in flight at the kill can be in doubt: at most a second's worth at this rate.
+        Assert.True(inDoubt.Count <= Rate, $"{inDoubt.Count} in doubt");
         var (_, done, _) = await http.GetJsonAsync($"/triggers/runs/{runId}", owner);
         Assert.Equal(Contacts, done!["progress"]!["started"]!.GetValue<long>());
         Assert.Equal(Contacts, done["progress"]!["total"]!.GetValue<long>());
+    }
+
+    /// <summary>The run's status; null while the API answers otherwise (a problem during the restart).</summary>
+    private static async Task<string?> RunStatusAsync(HttpClient http, long runId, string token)
+    {
+        var (status, body, _) = await http.GetJsonAsync($"/triggers/runs/{runId}", token);
+        return status == HttpStatusCode.OK ? body?["status"]?.GetValue<string>() : null;
+    }
+
+    /// <summary>The outbound row of each contact (a contact with two would be a duplicate start).</summary>
+    private static async Task<Dictionary<string, string>> OutboxAsync(NpgsqlConnection db, long botId)
+    {
+        await using var query = new NpgsqlCommand("SELECT contact_wa_id, status FROM messages WHERE bot_id = @b AND direction = 'outbound'", db);
+        query.Parameters.AddWithValue("b", botId);
+        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Assert.True(rows.TryAdd(reader.GetString(0), reader.GetString(1)), $"{reader.GetString(0)} has two outbound rows");
+        }
+
+        return rows;
     }
 
     private async Task<List<(string To, int Status, int? Code)>> SendsAsync(string phoneNumberId)
