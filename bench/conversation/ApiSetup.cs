@@ -7,13 +7,13 @@ namespace ChatBoost.Bench.Conversation;
 /// <summary>
 /// Creates, through the API as a tenant would, what the benchmark talks to: a user, a bot on the given WhatsApp number
 /// (the fake must know the number and the token: the bot proves it owns it) and the bot's default flow — one
-/// <c>send_message</c> node that answers every new customer.
+/// <c>send_message</c> node that answers every new customer — and, if asked, keyword triggers that never match.
 /// </summary>
 internal static class ApiSetup
 {
     private const string Password = "correct horse battery staple";
 
-    public static async Task<long> CreateBotWithDefaultFlowAsync(HttpClient api, string phoneNumberId, string accessToken, string runTag)
+    public static async Task<long> CreateBotWithDefaultFlowAsync(HttpClient api, string phoneNumberId, string accessToken, string runTag, int keywordTriggers)
     {
         var email = $"conversation-bench-{runTag}@bench.test";
         await CallAsync(api, HttpMethod.Post, "/auth/register", null, new JsonObject { ["email"] = email, ["password"] = Password, ["full_name"] = "Bench" });
@@ -41,6 +41,25 @@ internal static class ApiSetup
         await CallAsync(api, HttpMethod.Put, $"/bots/flows/{flowId}", token, new JsonObject { ["entry_node_id"] = nodeId });
         await CallAsync(api, HttpMethod.Post, $"/bots/flows/{flowId}/publish", token, null);
         await CallAsync(api, HttpMethod.Put, $"/bots/{botId}", token, new JsonObject { ["default_flow_id"] = flowId });
+
+        // Keyword triggers no customer's message matches, in the seed's mix of match types: every message is matched
+        // against all of them before the default flow starts.
+        string[] types = ["exact", "exact", "exact", "contains", "starts_with", "ends_with"];
+        for (var i = 0; i < keywordTriggers; i++)
+        {
+            await CallAsync(api, HttpMethod.Post, "/triggers/", token, new JsonObject
+            {
+                ["name"] = $"Promo {i}",
+                ["bot_id"] = botId,
+                ["flow_id"] = flowId,
+                ["trigger_type"] = "keyword",
+                ["keywords"] = new JsonArray($"promo{i}x", $"offer{i}y"),
+                ["match_type"] = types[i % types.Length],
+                ["case_sensitive"] = i % 3 == 0,
+                ["priority"] = i % 10,
+            });
+        }
+
         return botId;
     }
 

@@ -10,7 +10,7 @@ internal sealed record BenchOptions
                                  --app-secret S [--fake-port 8122] [--rates 100,300,1000] [--seconds 10]
                                  [--warmup-rate 50] [--warmup-seconds 3] [--floor-max-seconds 10] [--floor-connections 64]
                                  [--drain-seconds 30] [--settle-seconds 11] [--fake-rate 1000] [--timeout-seconds 10]
-                                 [--max-connections 1024]
+                                 [--max-connections 1024] [--keyword-triggers 0]
         """;
 
     /// <summary>The API's base URL (signed webhooks go to /whatsapp/webhook).</summary>
@@ -57,6 +57,9 @@ internal sealed record BenchOptions
 
     public int MaxConnections { get; init; } = 1024;
 
+    /// <summary>Keyword triggers given to the bot before the run (none matches what the customers write): the matcher's cost.</summary>
+    public int KeywordTriggers { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -96,6 +99,7 @@ internal sealed record BenchOptions
             FakeRate = Integer("fake-rate", defaults.FakeRate),
             TimeoutSeconds = Number("timeout-seconds", defaults.TimeoutSeconds),
             MaxConnections = Integer("max-connections", defaults.MaxConnections),
+            KeywordTriggers = Integer("keyword-triggers", 0),
         };
         foreach (var uri in new[] { options.Api, options.Floor })
         {
@@ -108,7 +112,7 @@ internal sealed record BenchOptions
         if (options.Rates.Count == 0 || options.Rates.Any(r => r is <= 0 or > 20_000) || options.Seconds is <= 0 or > 600
             || options.WarmupRate is < 0 or > 20_000 || options.WarmupSeconds is < 0 or > 60 || options.FloorMaxSeconds is < 0 or > 600
             || options.FloorConnections is < 1 or > 1024 || options.DrainSeconds is < 1 or > 600 || options.SettleSeconds is < 0 or > 120
-            || options.FakeRate < 1 || options.TimeoutSeconds is <= 0 or > 120 || options.MaxConnections < 1)
+            || options.FakeRate < 1 || options.KeywordTriggers is < 0 or > 2_000 || options.TimeoutSeconds is <= 0 or > 120 || options.MaxConnections < 1)
         {
             throw new ArgumentException("an option is out of range (rates 0..20000/s, seconds 0..600, drain 1..600 s, settle 0..120 s, ...)");
         }

@@ -57,9 +57,9 @@ using var fakeClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPer
 await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Database) { MaxPoolSize = 2, CommandTimeout = 60 }.ConnectionString);
 Task<PgSnapshot> Snapshot() => PgSnapshot.TakeAsync(db);
 
-var botId = await ApiSetup.CreateBotWithDefaultFlowAsync(api, phoneNumberId, accessToken, runTag);
+var botId = await ApiSetup.CreateBotWithDefaultFlowAsync(api, phoneNumberId, accessToken, runTag, options.KeywordTriggers);
 var loadBefore = LoadAverage();
-Console.WriteLine(Invariant($"ConversationBench: bot {botId}, phone number id {phoneNumberId}, fake Graph API on port {options.FakePort} ")
+Console.WriteLine(Invariant($"ConversationBench: bot {botId} with {options.KeywordTriggers} keyword triggers, phone number id {phoneNumberId}, fake Graph API on port {options.FakePort} ")
                   + Invariant($"(FAKE_GRAPH_RATE_PER_SECOND={options.FakeRate}); {Environment.ProcessorCount} cores, load average {loadBefore}"));
 
 await using var watcher = new ReplyWatcher(fakeState, phoneNumberId, fakeClient, webhookUrl, options.AppSecret);

@@ -27,6 +27,7 @@ WARMUP_RATE=${WARMUP_RATE:-50}
 WARMUP_SECONDS=${WARMUP_SECONDS:-3}
 DRAIN_SECONDS=${DRAIN_SECONDS:-30}
 SETTLE_SECONDS=${SETTLE_SECONDS:-11}
+KEYWORD_TRIGGERS=${KEYWORD_TRIGGERS:-0}
 WHATSAPP_RATE=${WHATSAPP_RATE:-1000}
 PG_PORT=${BENCH_PG_PORT:-55470}
 REDIS_PORT=${BENCH_REDIS_PORT:-56420}
@@ -146,5 +147,6 @@ cb_run_in "$BENCH_DIR" dotnet ConversationBench.dll --api "http://127.0.0.1:$API
     --database "$DB_CONNECTION" --app-secret "$APP_SECRET" --fake-port "$FAKE_PORT" --fake-rate "$WHATSAPP_RATE" \
     --rates "$RATES" --seconds "$PHASE_SECONDS" --floor-max-seconds "$FLOOR_MAX_SECONDS" \
     --warmup-rate "$WARMUP_RATE" --warmup-seconds "$WARMUP_SECONDS" --drain-seconds "$DRAIN_SECONDS" --settle-seconds "$SETTLE_SECONDS" \
+    --keyword-triggers "$KEYWORD_TRIGGERS" \
     > >(tee "$LOG_DIR/bench.out") 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "ConversationBench failed (exit $rc)"; }
