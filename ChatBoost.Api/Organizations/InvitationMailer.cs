@@ -1,4 +1,3 @@
-using ChatBoost.Configuration;
 using ChatBoost.Api.Hosting;
 
 namespace ChatBoost.Api.Organizations;

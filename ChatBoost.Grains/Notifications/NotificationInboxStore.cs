@@ -118,7 +118,7 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
             inserted.AddRange(rows.Zip(inserts));
             if (mail is not null)
             {
-                await NotificationMailStore.Queue(connection, transaction, userId, [.. inserted.Where(i => i.Item2.Mail).Select(i => i.Item1.Id)], mail).ConfigureAwait(false);
+                await NotificationMailStore.QueueAsync(connection, transaction, userId, [.. inserted.Where(i => i.Item2.Mail).Select(i => i.Item1.Id)], mail).ConfigureAwait(false);
             }
         }
 

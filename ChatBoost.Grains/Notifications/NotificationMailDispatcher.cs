@@ -45,7 +45,7 @@ public sealed class NotificationMailDispatcher(
                 break;
             }
 
-            if (await sender.SendAsync(mail.To, mail.Subject, mail.Body, cancellationToken, $"<{mail.MessageId}>").ConfigureAwait(false))
+            if (await sender.SendAsync(mail.To, mail.Subject, mail.Body, cancellationToken, mail.MessageId).ConfigureAwait(false))
             {
                 sent++;
                 if (await store.MarkSentAsync(token, mail.NotificationIds, time.GetUtcNow()).ConfigureAwait(false) < mail.NotificationIds.Count)

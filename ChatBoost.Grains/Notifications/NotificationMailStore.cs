@@ -5,7 +5,7 @@ namespace ChatBoost.Grains.Notifications;
 
 /// <summary>
 /// The SQL of the notification e-mail outbox (<c>notification_mails</c>). Rows are written by the inbox store in the
-/// notification's own transaction (<see cref="Queue"/>); the mailer takes due rows under a lease and settles them. Every
+/// notification's own transaction (<see cref="QueueAsync"/>); the mailer takes due rows under a lease and settles them. Every
 /// settling statement is conditional on the lease token, so a mailer whose lease ran out (and whose rows another one took)
 /// changes nothing.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class NotificationMailStore(Database database)
         """;
 
     /// <summary>Queues a mail per notification inside the caller's transaction (the one that inserts the notifications).</summary>
-    public static async Task Queue(NpgsqlConnection connection, NpgsqlTransaction transaction, long userId, IReadOnlyList<long> notificationIds, MailSchedule schedule)
+    public static async Task QueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long userId, IReadOnlyList<long> notificationIds, MailSchedule schedule)
     {
         if (notificationIds.Count == 0)
         {

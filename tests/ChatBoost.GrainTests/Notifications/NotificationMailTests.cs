@@ -1,3 +1,4 @@
+using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces.Auth;
 using ChatBoost.Grains.Interfaces.Notifications;
 using ChatBoost.Grains.Notifications;
@@ -91,8 +92,9 @@ public sealed class NotificationMailTests(NotificationMailFixture mail) : IClass
         Assert.Equal("ChatBoost: Hello mail", sent.Subject);
         Assert.Contains("The body of Hello mail", sent.Body, StringComparison.Ordinal);
         Assert.Contains("https://chatboost.test/notifications/unread", sent.Body, StringComparison.Ordinal);
-        Assert.Equal($"<notification-{id}@chatboost>", sent.MessageId);
-        Assert.Equal(("sent", 1), (await RowAsync(id))!.Value is var row ? (row.State, row.Attempts) : default);
+        Assert.Equal($"notification-{id}@chatboost", sent.MessageId);
+        var row = (await RowAsync(id))!.Value;
+        Assert.Equal(("sent", 1), (row.State, row.Attempts));
     }
 
     [Fact]
@@ -116,7 +118,8 @@ public sealed class NotificationMailTests(NotificationMailFixture mail) : IClass
 
         await Assert.ThrowsAnyAsync<Exception>(() => RunAsync());
         Sender.CrashBeforeSendTo = null;
-        Assert.Equal(("pending", 0), (await RowAsync(id))!.Value is var leased ? (leased.State, leased.Attempts) : default);
+        var leased = (await RowAsync(id))!.Value;
+        Assert.Equal(("pending", 0), (leased.State, leased.Attempts));
 
         // The dead mailer's lease still runs: nobody takes the row yet.
         await RunAsync();
@@ -239,5 +242,48 @@ public sealed class NotificationMailTests(NotificationMailFixture mail) : IClass
         await RunAsync();
         Assert.Equal(options.MailMaxAttempts, (await RowAsync(id))!.Value.Attempts);
         Assert.Empty(Sender.To(user.Email));
+    }
+
+    [Fact]
+    public async Task The_take_statement_agrees_with_the_take_rule_over_every_combination_and_leases_what_it_takes()
+    {
+        // A "now" in the past, so the rows of the other tests (due around the real now) are not due here.
+        var now = new DateTimeOffset(2001, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var user = await UserAsync("sql", email: false);
+        var cases = (from state in new[] { "pending", "sent", "failed", "skipped" }
+                     from due in new[] { -1, 0, 1 }
+                     from lease in new int?[] { null, -1, 0, 1 }
+                     select (State: state, Due: now.AddSeconds(due), Lease: lease is { } l ? now.AddSeconds(l) : (DateTimeOffset?)null)).ToList();
+        var ids = (await user.Inbox.DeliverAsync([.. cases.Select((_, i) => Mention($"case {i}"))])).Select(n => n.Id).Order().ToList();
+        Assert.Equal(cases.Count, ids.Count);
+        await using (var connection = await Fixture.OpenAsync())
+        {
+            foreach (var (id, c) in ids.Zip(cases))
+            {
+                await using var insert = new NpgsqlCommand(
+                    "INSERT INTO notification_mails (notification_id, user_id, digest, due_at, state, lease_token, lease_until) VALUES (@id, @user, false, @due, @state, @token, @lease)",
+                    connection);
+                insert.Parameters.AddWithValue("id", id);
+                insert.Parameters.AddWithValue("user", user.Id);
+                insert.Parameters.AddWithValue("due", c.Due);
+                insert.Parameters.AddWithValue("state", c.State);
+                insert.Parameters.AddWithValue("token", c.Lease is null ? DBNull.Value : (object)Guid.NewGuid());
+                insert.Parameters.AddWithValue("lease", c.Lease is { } until ? (object)until : DBNull.Value);
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(Fixture.Database.ConnectionString);
+        var store = new NotificationMailStore(new Database(dataSource));
+        var taken = (await store.TakeAsync(Guid.NewGuid(), now, now + NotificationMailRules.Lease, 1000)).Select(r => r.NotificationId).ToHashSet();
+
+        foreach (var (id, c) in ids.Zip(cases))
+        {
+            Assert.True(NotificationMailRules.IsTakeable(c.State, c.Due, c.Lease, now) == taken.Contains(id), $"{c}: taken {taken.Contains(id)}");
+        }
+
+        Assert.NotEmpty(taken);
+        Assert.Empty(await store.TakeAsync(Guid.NewGuid(), now, now + NotificationMailRules.Lease, 1000));
+        Assert.Equal(0, await store.MarkSentAsync(Guid.NewGuid(), [.. taken], now));
     }
 }

@@ -11,13 +11,13 @@ public sealed class RecordingMailSender : IMailSender
     public ConcurrentQueue<SentMail> Sent { get; } = new();
 
     /// <summary>Mail to this address is refused, as a server that does not take it.</summary>
-    public volatile string? RefuseTo;
+    public string? RefuseTo { get; set; }
 
     /// <summary>Mail to this address throws before the server takes it, as a silo that dies mid-send.</summary>
-    public volatile string? CrashBeforeSendTo;
+    public string? CrashBeforeSendTo { get; set; }
 
     /// <summary>Mail to this address is taken, then the sender throws: a crash between the send and the mark.</summary>
-    public volatile string? CrashAfterSendTo;
+    public string? CrashAfterSendTo { get; set; }
 
     /// <summary>How long each send takes (to let two mailers overlap).</summary>
     public TimeSpan Delay { get; set; }

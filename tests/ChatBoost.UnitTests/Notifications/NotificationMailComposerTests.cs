@@ -16,7 +16,7 @@ public class NotificationMailComposerTests
     {
         var mails = NotificationMailComposer.Compose([Row(2, 7, false), Row(1, 7, false)], Url);
 
-        Assert.Equal([1L, 2L], mails.Select(m => m.NotificationIds.Single()));
+        Assert.Equal(new[] { 1L, 2L }, mails.Select(m => m.NotificationIds.Single()));
         var first = mails[0];
         Assert.Equal(("u7@example.test", "ChatBoost: Title 1", "notification-1@chatboost"), (first.To, first.Subject, first.MessageId));
         Assert.Contains("Title 1", first.Body, StringComparison.Ordinal);
@@ -32,9 +32,10 @@ public class NotificationMailComposerTests
 
         Assert.Equal(3, mails.Count);
         var immediate = Assert.Single(mails, m => m.MessageId.StartsWith("notification-", StringComparison.Ordinal));
-        Assert.Equal(([6L], 2), (immediate.NotificationIds, immediate.Attempts));
+        Assert.Equal(6L, Assert.Single(immediate.NotificationIds));
+        Assert.Equal(2, immediate.Attempts);
         var seven = Assert.Single(mails, m => m.UserId == 7 && m.MessageId.StartsWith("digest-", StringComparison.Ordinal));
-        Assert.Equal([3L, 5L, 9L], seven.NotificationIds);
+        Assert.Equal(new[] { 3L, 5L, 9L }, seven.NotificationIds);
         Assert.Equal(("ChatBoost digest: 3 notifications", "digest-7-3-9@chatboost", 1), (seven.Subject, seven.MessageId, seven.Attempts));
         Assert.True(seven.Body.IndexOf("Title 3", StringComparison.Ordinal) < seven.Body.IndexOf("Title 5", StringComparison.Ordinal));
         Assert.True(seven.Body.IndexOf("Title 5", StringComparison.Ordinal) < seven.Body.IndexOf("Title 9", StringComparison.Ordinal));

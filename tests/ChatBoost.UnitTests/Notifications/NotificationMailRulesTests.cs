@@ -50,7 +50,7 @@ public class NotificationMailRulesTests
         var waits = Enumerable.Range(1, 9).Select(a => NotificationMailRules.AfterFailure(a, maxAttempts: 10, Now)).ToList();
         Assert.All(waits, w => Assert.False(w.GiveUp));
         Assert.Equal(
-            [30, 60, 120, 240, 480, 960, 1920, 3600, 3600],
+            new[] { 30, 60, 120, 240, 480, 960, 1920, 3600, 3600 },
             waits.Select(w => (int)(w.DueAt - Now).TotalSeconds));
 
         Assert.True(NotificationMailRules.AfterFailure(10, maxAttempts: 10, Now).GiveUp);
