@@ -1,4 +1,3 @@
-using ChatBoost.Grains.Interfaces.Notifications;
 using ChatBoost.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

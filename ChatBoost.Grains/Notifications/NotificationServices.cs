@@ -1,5 +1,4 @@
 using ChatBoost.Configuration;
-using ChatBoost.Grains.Interfaces.Notifications;
 using ChatBoost.Mail;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
