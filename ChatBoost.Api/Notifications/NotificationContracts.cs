@@ -69,7 +69,9 @@ public sealed record NotificationPreferencesResponse(
 
 /// <summary>
 /// <c>PUT /notifications/preferences</c>: what to change; fields left out keep their value, and so do the channels a type
-/// entry leaves out. E-mail delivery (a type's <c>email</c>, the <c>digest</c>) is not available yet: true is a 422.
+/// entry leaves out. A type's <c>email</c> mails what its <c>in_app</c> stores (the silo sends it through SMTP; without
+/// <c>SMTP_HOST</c> the preference is kept and nothing is mailed); <c>digest</c> gathers those mails into one per digest period.
+/// A value that is not a boolean is a 422 naming the field (the JSON binding).
 /// </summary>
 public sealed class UpdatePreferencesRequest : IRequestBody
 {
@@ -100,15 +102,6 @@ public sealed class UpdatePreferencesRequest : IRequestBody
             {
                 errors.Add($"types.{type}", "Must be an object of in_app, websocket, email.");
             }
-            else if (channels.Email is true)
-            {
-                errors.Add($"types.{type}.email", "E-mail delivery of notifications is not available yet.");
-            }
-        }
-
-        if (Digest is true)
-        {
-            errors.Add("digest", "E-mail digests are not available yet.");
         }
     }
 

@@ -73,9 +73,9 @@ public static class NotificationEndpoints
         notifications.MapGet("/preferences", async (HttpContext http, IClusterClient cluster) =>
                 TypedResults.Ok(NotificationPreferencesResponse.From(await Inbox(http, cluster).GetPreferencesAsync())))
             .WithName("Notifications_GetPreferences").WithSummary("My notification preferences")
-            .WithDescription("Per type the channels in_app (stored in the inbox), websocket (pushed live; needs in_app) and email; " +
+            .WithDescription("Per type the channels in_app (stored in the inbox), websocket (pushed live; needs in_app) and email (mailed; needs in_app); " +
                 "all_message_status_changes (every delivery status, not only failures), flow_completed, coalesce (a burst becomes one " +
-                "notification with a count), digest.")
+                "notification with a count), digest (e-mails gathered into one per digest period).")
             .Produces<NotificationPreferencesResponse>().ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 
@@ -119,8 +119,8 @@ public static class NotificationEndpoints
                 return TypedResults.Ok(NotificationPreferencesResponse.From(updated));
             })
             .WithName("Notifications_UpdatePreferences").WithSummary("Change my notification preferences")
-            .WithDescription("Fields left out keep their value; a type's entry changes the channels it names. E-mail delivery is not available yet " +
-                "(email or digest true: 422).")
+            .WithDescription("Fields left out keep their value; a type's entry changes the channels it names. A type's email mails what its " +
+                "in_app stores (not sent while the server has no SMTP); digest: one mail per digest period instead of one per notification.")
             .Produces<NotificationPreferencesResponse>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
     }

@@ -1,6 +1,8 @@
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Notifications;
+using ChatBoost.Mail;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 
 namespace ChatBoost.Grains.Notifications;
@@ -8,12 +10,15 @@ namespace ChatBoost.Grains.Notifications;
 /// <inheritdoc cref="INotificationInboxGrain"/>
 /// <remarks>
 /// The actor: one user's turn-by-turn writer. The decision is <see cref="InboxDeliveryPlan"/> (preferences, coalescing),
-/// the SQL is <see cref="NotificationInboxStore"/>; the grain holds the unread count, the latest id, the open
+/// the SQL is <see cref="NotificationInboxStore"/> (which also queues the e-mails, when SMTP is configured, in the same
+/// transaction; <see cref="NotificationMailerGrain"/> sends them); the grain holds the unread count, the latest id, the open
 /// coalescing windows and the observers, and pushes only after the commit.
 /// </remarks>
 public sealed class NotificationInboxGrain(
     [PersistentState("notificationInbox", "Default")] IPersistentState<NotificationInboxState> state,
     NotificationInboxStore store,
+    IMailSender mail,
+    IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<NotificationInboxGrain> logger) : Grain, INotificationInboxGrain
 {
@@ -38,7 +43,10 @@ public sealed class NotificationInboxGrain(
 
         var now = time.GetUtcNow();
         var preferences = Preferences;
-        var (inserted, folded) = await store.DeliverAsync(UserId, drafts, fresh => InboxDeliveryPlan.Make(preferences, _coalescer, fresh, now));
+        var schedule = mail.IsConfigured
+            ? new MailSchedule(preferences.Digest, NotificationMailRules.DueAt(now, preferences.Digest, options.Value.DigestPeriod))
+            : null;
+        var (inserted, folded) = await store.DeliverAsync(UserId, drafts, fresh => InboxDeliveryPlan.Make(preferences, _coalescer, fresh, now), schedule);
         foreach (var (row, planned) in inserted)
         {
             _coalescer.Opened(planned.Draft.CoalesceKey, row.Id, now);

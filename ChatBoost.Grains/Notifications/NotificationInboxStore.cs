@@ -70,10 +70,12 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
     /// <summary>
     /// In one transaction: claims the drafts' sources (the ones already claimed are dropped), lets
     /// <paramref name="plan"/> decide on the rest, inserts and folds. A fold whose notification was read or deleted
-    /// meanwhile becomes a notification of its own. Returns the inserted and the folded rows.
+    /// meanwhile becomes a notification of its own. With <paramref name="mail"/> (e-mail configured), the inserts the plan
+    /// mails are queued in <c>notification_mails</c> in the same transaction: a committed notification has its mail queued.
+    /// Returns the inserted and the folded rows.
     /// </summary>
     public async Task<(IReadOnlyList<(Notification Row, PlannedInsert Planned)> Inserted, IReadOnlyList<(Notification Row, PlannedFold Planned)> Folded)> DeliverAsync(
-        long userId, IReadOnlyList<NotificationDraft> drafts, Func<IReadOnlyList<NotificationDraft>, InboxDeliveryPlan> plan)
+        long userId, IReadOnlyList<NotificationDraft> drafts, Func<IReadOnlyList<NotificationDraft>, InboxDeliveryPlan> plan, MailSchedule? mail = null)
     {
         var unique = drafts.DistinctBy(d => d.Source, StringComparer.Ordinal).ToList();
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
@@ -104,7 +106,7 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
                 }
                 else
                 {
-                    inserts.Add(new PlannedInsert(fold.Latest, fold.Added, fold.Push));
+                    inserts.Add(new PlannedInsert(fold.Latest, fold.Added, fold.Push, fold.Mail));
                 }
             }
         }
@@ -114,6 +116,10 @@ public sealed class NotificationInboxStore(Database database, IOptions<Notificat
         {
             var rows = await InsertAsync(connection, transaction, userId, inserts).ConfigureAwait(false);
             inserted.AddRange(rows.Zip(inserts));
+            if (mail is not null)
+            {
+                await NotificationMailStore.QueueAsync(connection, transaction, userId, [.. inserted.Where(i => i.Item2.Mail).Select(i => i.Item1.Id)], mail).ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);

@@ -2,15 +2,16 @@ using ChatBoost.Grains.Interfaces.Notifications;
 
 namespace ChatBoost.Grains.Notifications;
 
-/// <summary>What a user's preferences do with a draft: store it in the inbox, and push it on the WebSocket stream.</summary>
-public readonly record struct Wanted(bool Store, bool Push)
+/// <summary>What a user's preferences do with a draft: store it in the inbox, push it on the WebSocket stream, mail it.</summary>
+public readonly record struct Wanted(bool Store, bool Push, bool Mail = false)
 {
     public static Wanted Nothing => new(false, false);
 }
 
 /// <summary>
 /// The preference rules, pure. A type whose <c>in_app</c> is off is neither stored nor pushed (the stream replays from the
-/// inbox, so it carries only what the inbox holds); <c>websocket</c> off stores without pushing. A delivery status other
+/// inbox, so it carries only what the inbox holds, and the e-mail outbox refers to the stored row); <c>websocket</c> off stores
+/// without pushing; <c>email</c> on mails what is stored. A delivery status other
 /// than <c>failed</c> needs <see cref="NotificationPreferences.AllMessageStatusChanges"/>; a completed flow
 /// <see cref="NotificationPreferences.FlowCompleted"/>. A test notification is always stored, so a user can see one.
 /// </summary>
@@ -20,7 +21,8 @@ public static class NotificationPreferenceRules
     {
         if (draft.Type == NotificationTypes.Test)
         {
-            return new Wanted(true, preferences.For(draft.Type).WebSocket);
+            var test = preferences.For(draft.Type);
+            return new Wanted(true, test.WebSocket, test.Email);
         }
 
         if (draft.Type == NotificationTypes.MessageStatus && draft.Event != NotificationRouting.Failed && !preferences.AllMessageStatusChanges)
@@ -34,7 +36,7 @@ public static class NotificationPreferenceRules
         }
 
         var channels = preferences.For(draft.Type);
-        return channels.InApp ? new Wanted(true, channels.WebSocket) : Wanted.Nothing;
+        return channels.InApp ? new Wanted(true, channels.WebSocket, channels.Email) : Wanted.Nothing;
     }
 
     /// <summary>

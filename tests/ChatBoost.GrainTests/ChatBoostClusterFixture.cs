@@ -18,6 +18,7 @@ namespace ChatBoost.GrainTests;
 public sealed class ChatBoostClusterFixture : IAsyncLifetime
 {
     private readonly string _databaseName = "chatboost_grains";
+    private readonly Action<IServiceCollection>? _services;
 
     private TestDatabase? _database;
     private InProcessTestCluster? _cluster;
@@ -27,11 +28,18 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
     /// <summary>A cluster on a database of its own, for tests that restart or kill its silo.</summary>
     public static ChatBoostClusterFixture Separate(string databaseName) => new(databaseName);
 
+    /// <summary>A cluster on a database of its own whose silo services <paramref name="services"/> changes (after the real ones).</summary>
+    public static ChatBoostClusterFixture Separate(string databaseName, Action<IServiceCollection> services) => new(databaseName, services);
+
     public ChatBoostClusterFixture()
     {
     }
 
-    private ChatBoostClusterFixture(string databaseName) => _databaseName = databaseName;
+    private ChatBoostClusterFixture(string databaseName, Action<IServiceCollection>? services = null)
+    {
+        _databaseName = databaseName;
+        _services = services;
+    }
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
 
@@ -54,6 +62,7 @@ public sealed class ChatBoostClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<TimeProvider>(Clock);
             // No Graph API here: the phone-number proof answers "reached" (the real probe is registered, and replaced).
             silo.Services.AddSingleton<IPhoneNumberProbe, EveryNumberReachedProbe>();
+            _services?.Invoke(silo.Services);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

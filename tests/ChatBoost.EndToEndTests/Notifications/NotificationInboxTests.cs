@@ -86,6 +86,32 @@ public sealed class NotificationInboxTests(NotificationSystemFixture fixture) : 
     }
 
     [Fact]
+    public async Task EmailAndDigestPreferencesAreSavedAndReturned_AndANonBooleanIsA422NamingTheField()
+    {
+        var user = await Http.NewUserAsync("prefs-email");
+        var (status, prefs, _) = await Http.CallAsync(ApiCalls.Json(HttpMethod.Put, "/notifications/preferences",
+            new { types = new Dictionary<string, object> { ["mention"] = new { email = true } }, digest = true }, user.Token));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (getStatus, read, _) = await Http.GetJsonAsync("/notifications/preferences", user.Token);
+        Assert.Equal(HttpStatusCode.OK, getStatus);
+        foreach (var body in new[] { prefs!, read! })
+        {
+            Assert.True(body["types"]!["mention"]!["email"]!.GetValue<bool>());
+            Assert.True(body["types"]!["mention"]!["in_app"]!.GetValue<bool>());
+            Assert.False(body["types"]!["team_event"]!["email"]!.GetValue<bool>());
+            Assert.True(body["digest"]!.GetValue<bool>());
+        }
+
+        var (badDigest, digestProblem, _) = await Http.CallAsync(ApiCalls.Json(HttpMethod.Put, "/notifications/preferences", new { digest = "yes" }, user.Token));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badDigest);
+        Assert.NotNull(digestProblem!["errors"]!["digest"]);
+        var (badEmail, emailProblem, _) = await Http.CallAsync(ApiCalls.Json(HttpMethod.Put, "/notifications/preferences",
+            new { types = new Dictionary<string, object> { ["mention"] = new { email = 1 } } }, user.Token));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badEmail);
+        Assert.NotNull(emailProblem!["errors"]!["types.mention.email"]);
+    }
+
+    [Fact]
     public async Task AMessageStatusTurnedOffInPreferencesIsNotStoredNorPushed()
     {
         var viewer = await Http.NewUserAsync("prefs-viewer");

@@ -1,6 +1,7 @@
 using ChatBoost.Api.Auth;
 using ChatBoost.Api.Hosting;
 using ChatBoost.Api.Organizations;
+using ChatBoost.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
