@@ -68,6 +68,7 @@ STARTED_REDIS=1
 export DATABASE_URL="postgresql://chatboost:${pg_password}@127.0.0.1:${PG_PORT}/chatboost"
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
 SECRET_KEY=$(head -c 48 /dev/urandom | base64 -w0); export SECRET_KEY
+WHATSAPP_APP_SECRET=$(cb_random_hex 32); export WHATSAPP_APP_SECRET
 DB_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=chatboost;Password=$pg_password;Database=chatboost"
 
 for proj in ChatBoost.Silo/ChatBoost.Silo.csproj ChatBoost.Api/ChatBoost.Api.csproj bench/broadcast/BroadcastBench.csproj; do
@@ -97,4 +98,4 @@ done
 cb_log "running BroadcastBench ($RECIPIENTS recipients at $RATE/s)"
 cb_run_in "$BENCH_DIR" dotnet BroadcastBench.dll --api "http://127.0.0.1:$API_PORT" --database "$DB_CONNECTION" \
     --rate "$RATE" --recipients "$RECIPIENTS" --fake-port "$FAKE_PORT" --silo-pid "$SILO_PID" \
-    || { show_log "$LOG_DIR/silo.log"; cb_die "BroadcastBench failed"; }
+    > >(tee "$LOG_DIR/bench.out") 2>&1 || { cb_log "BroadcastBench: the run missed a target (its report above; log: $LOG_DIR/bench.out)"; exit 1; }
