@@ -5,8 +5,6 @@ using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
 using ChatBoost.EndToEndTests.Team;
-using ChatBoost.FakeGraphApi;
-using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
 namespace ChatBoost.EndToEndTests.Analytics;
@@ -25,43 +23,16 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
     private const int Rate = 5;
     private const int CustomersPerWave = 20;
 
-    private WebApplication? _fake;
-    private HttpClient _fakeHttp = null!;
-    private ChatBoostSystem _system = null!;
+    private CrashScene _scene = null!;
 
-    public async Task InitializeAsync()
-    {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
-        _fakeHttp = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
-        {
-            ["WHATSAPP_APP_SECRET"] = AppSecret,
-            ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "analytics-e2e-verify",
-            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
-            ["WHATSAPP_RATE_PER_SECOND"] = Rate.ToString(CultureInfo.InvariantCulture),
-            // The sweeper's durable wake-up of a step the kill left running, sooner than production's 30 s + 20 s: the
-            // mechanism under test is the same, the wait shorter.
-            ["ContactEvents__StaleRunningAfter"] = "00:00:05",
-            ["ContactEvents__SweepInterval"] = "00:00:02",
-        });
-    }
+    public async Task InitializeAsync() => _scene = await CrashScene.StartAsync(AppSecret, Rate);
 
-    public async Task DisposeAsync()
-    {
-        await _system.DisposeAsync();
-        _fakeHttp.Dispose();
-        if (_fake is not null)
-        {
-            await _fake.StopAsync();
-            await _fake.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _scene.DisposeAsync();
 
     [Fact]
     public async Task Every_endpoint_matches_the_raw_rows_after_traffic_a_killed_silo_and_two_aggregations()
     {
-        var http = _system.Http;
+        var http = _scene.System.Http;
         var owner = (await http.NewUserAsync("analytics-owner")).Token;
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
         var botId = await http.CreateBotAsync(owner, new { name = "Analytics bot", is_whatsapp_enabled = true, whatsapp_phone_number_id = phoneNumberId, whatsapp_access_token = AccessToken });
@@ -74,11 +45,11 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         // Wave 1, then SIGKILL while most replies still wait for their pacing slot, a new silo, wave 2.
         var phones = Enumerable.Range(0, 2 * CustomersPerWave).Select(i => "4917" + (20_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
         await Task.WhenAll(phones.Take(CustomersPerWave).Select(InboundAsync(phoneNumberId)));
-        await _system.KillSiloAsync(0);
-        _system.StartSilo();
+        await _scene.System.KillSiloAsync(0);
+        _scene.System.StartSilo();
         await Task.WhenAll(phones.Skip(CustomersPerWave).Select(InboundAsync(phoneNumberId)));
 
-        await using var db = await _system.OpenDatabaseAsync();
+        await using var db = await _scene.System.OpenDatabaseAsync();
         await EventuallyAsync(async () => await CountAsync(db, "SELECT count(*) FROM flow_executions WHERE bot_id = @b AND status = 'completed'", botId) == phones.Length,
             "every customer's execution completed");
 
@@ -152,7 +123,7 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         // A viewer of the bot's organization reads analytics; an outsider is told nothing exists.
         var organizationId = (await http.GetJsonAsync($"/bots/{botId}", owner)).Body!["organization_id"]!.GetValue<long>();
         var viewer = await http.NewUserAsync("analytics-viewer");
-        await _system.JoinAsync(organizationId, owner, viewer, "viewer");
+        await _scene.System.JoinAsync(organizationId, owner, viewer, "viewer");
         var outsider = await http.NewUserAsync("analytics-outsider");
         Assert.Equal(HttpStatusCode.OK, (await http.GetJsonAsync($"/analytics/overview?bot_id={botId}", viewer.Token)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetJsonAsync($"/analytics/overview?bot_id={botId}", outsider.Token)).Status);
@@ -172,9 +143,9 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
-            using var response = await _fakeHttp.PostAsJsonAsync("/_fake/inbound", new JsonObject
+            using var response = await _scene.Fake.PostAsJsonAsync("/_fake/inbound", new JsonObject
             {
-                ["webhook_url"] = new Uri(_system.BaseAddress, "/whatsapp/webhook").ToString(),
+                ["webhook_url"] = new Uri(_scene.System.BaseAddress, "/whatsapp/webhook").ToString(),
                 ["app_secret"] = AppSecret,
                 ["phone_number_id"] = phoneNumberId,
                 ["from"] = phone,
@@ -197,9 +168,9 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
 
     private async Task StatusAsync(string phoneNumberId, string wamid, string to, string[] statuses)
     {
-        using var response = await _fakeHttp.PostAsJsonAsync("/_fake/status", new JsonObject
+        using var response = await _scene.Fake.PostAsJsonAsync("/_fake/status", new JsonObject
         {
-            ["webhook_url"] = new Uri(_system.BaseAddress, "/whatsapp/webhook").ToString(),
+            ["webhook_url"] = new Uri(_scene.System.BaseAddress, "/whatsapp/webhook").ToString(),
             ["app_secret"] = AppSecret,
             ["phone_number_id"] = phoneNumberId,
             ["wamid"] = wamid,
@@ -212,14 +183,14 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
 
     private async Task<JsonNode> GetOkAsync(string path, string token)
     {
-        var (status, body, _) = await _system.Http.GetJsonAsync(path, token);
+        var (status, body, _) = await _scene.System.Http.GetJsonAsync(path, token);
         Assert.True(status == HttpStatusCode.OK, $"GET {path}: {status} {body?.ToJsonString()}");
         return body!;
     }
 
     private async Task<JsonNode> PostOkAsync(string path, object body, string token)
     {
-        var (status, answer, _) = await _system.Http.PostJsonAsync(path, body, token);
+        var (status, answer, _) = await _scene.System.Http.PostJsonAsync(path, body, token);
         Assert.True(status == HttpStatusCode.OK, $"POST {path}: {status} {answer?.ToJsonString()}");
         return answer!;
     }

@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.FakeGraphApi;
-using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
 namespace ChatBoost.EndToEndTests.Flows;
@@ -24,38 +22,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private const int Rate = 5;
     private const int Customers = 120;
 
-    private WebApplication? _fake;
-    private HttpClient _fakeHttp = null!;
-    private ChatBoostSystem _system = null!;
+    private CrashScene _scene = null!;
 
-    public async Task InitializeAsync()
-    {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
-        _fakeHttp = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
-        {
-            ["WHATSAPP_APP_SECRET"] = AppSecret,
-            ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "crash-recovery-verify",
-            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
-            ["WHATSAPP_RATE_PER_SECOND"] = Rate.ToString(CultureInfo.InvariantCulture),
-            // The sweeper's durable wake-up of a step the kill left running, sooner than production's 30 s + 20 s: the
-            // mechanism under test is the same, the wait shorter.
-            ["ContactEvents__StaleRunningAfter"] = "00:00:05",
-            ["ContactEvents__SweepInterval"] = "00:00:02",
-        });
-    }
+    public async Task InitializeAsync() => _scene = await CrashScene.StartAsync(AppSecret, Rate);
 
-    public async Task DisposeAsync()
-    {
-        await _system.DisposeAsync();
-        _fakeHttp.Dispose();
-        if (_fake is not null)
-        {
-            await _fake.StopAsync();
-            await _fake.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _scene.DisposeAsync();
 
     [Fact]
     public async Task AKilledSilo_LosesNoAcknowledgedMessage_AndSendsNoReplyTwice()
@@ -81,12 +52,12 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }
 
         // Replies leave at 5/s: most are still waiting for their slot now. The machine dies.
-        await _system.KillSiloAsync(0);
+        await _scene.System.KillSiloAsync(0);
         var beforeKill = await SendsPerRecipientAsync(phoneNumberId);
         Assert.True(beforeKill.Values.Sum() < Customers, "every reply went out before the kill: the test proves nothing");
 
-        _system.StartSilo();
-        await using var db = await _system.OpenDatabaseAsync();
+        _scene.System.StartSilo();
+        await using var db = await _scene.System.OpenDatabaseAsync();
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         long completed = 0;
         while (DateTime.UtcNow < until)
@@ -105,7 +76,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(Customers, await ScalarAsync(db, "SELECT count(DISTINCT contact_wa_id) FROM flow_executions WHERE bot_id = @b", botId));
 
         var sends = await SendsPerRecipientAsync(phoneNumberId);
-        var outbox = await OutboxAsync(db, botId);
+        var outbox = await CrashScene.OutboxAsync(db, botId);
         Assert.Equal(Customers, outbox.Count);
         var inDoubt = outbox.Where(o => o.Value == "in_doubt").Select(o => o.Key).ToHashSet();
         foreach (var phone in phones)
@@ -134,7 +105,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     /// <summary>A bot on a fresh number whose default flow replies once (one send_message node) and ends.</summary>
     private async Task<(long BotId, string PhoneNumberId)> ReplyingBotAsync(string ownerName)
     {
-        var http = _system.Http;
+        var http = _scene.System.Http;
         var owner = (await http.NewUserAsync(ownerName)).Token;
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
         var botId = await http.CreateBotAsync(owner, new
@@ -163,20 +134,20 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var phone = "4917" + Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
         await FakeAsync("/_fake/hold-sends", new { count = 1 });
         await InboundAsync(phoneNumberId, phone);
-        await UntilAsync(async () => JsonNode.Parse(await _fakeHttp.GetStringAsync(new Uri("/_fake/held-sends", UriKind.Relative)))!["held"]!.GetValue<int>() == 1,
+        await UntilAsync(async () => JsonNode.Parse(await _scene.Fake.GetStringAsync(new Uri("/_fake/held-sends", UriKind.Relative)))!["held"]!.GetValue<int>() == 1,
             "the reply to reach the fake and be held there");
 
         // Meta has the message; its answer never reaches the silo, which dies with the send in flight.
-        await _system.KillSiloAsync(0);
+        await _scene.System.KillSiloAsync(0);
         await FakeAsync("/_fake/release-sends", new { });
-        _system.StartSilo();
+        _scene.System.StartSilo();
 
         // The step is re-entered from its row (the sweeper finds it running): its outbox row says "sending", so the send is
         // in doubt — not attempted again — and the flow goes on to its end.
-        await using var db = await _system.OpenDatabaseAsync();
+        await using var db = await _scene.System.OpenDatabaseAsync();
         await UntilAsync(async () => await ScalarAsync(db, "SELECT count(*) FROM flow_executions WHERE bot_id = @b AND status = 'completed'", botId) == 1,
             "the execution to complete after the restart");
-        Assert.Equal("in_doubt", Assert.Single(await OutboxAsync(db, botId)).Value);
+        Assert.Equal("in_doubt", Assert.Single(await CrashScene.OutboxAsync(db, botId)).Value);
         var log = await ScalarTextAsync(db, """
             SELECT string_agg(l.event, ',' ORDER BY l.seq) FROM flow_execution_logs l JOIN flow_executions e ON e.id = l.execution_id
             WHERE e.bot_id = @b AND e.contact_wa_id = @w
@@ -184,14 +155,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Contains("message_in_doubt", log, StringComparison.Ordinal);
 
         // Exactly the one attempt reached Meta, before the kill.
-        var requests = JsonNode.Parse(await _fakeHttp.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=100", UriKind.Relative)))!["requests"]!
+        var requests = JsonNode.Parse(await _scene.Fake.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=100", UriKind.Relative)))!["requests"]!
             .AsArray().Count(r => r!["to"]?.GetValue<string>() == phone);
         Assert.Equal(1, requests);
     }
 
     private async Task FakeAsync(string path, object body)
     {
-        using var response = await _fakeHttp.PostAsJsonAsync(path, body);
+        using var response = await _scene.Fake.PostAsJsonAsync(path, body);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -209,14 +180,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         var message = new JsonObject
         {
-            ["webhook_url"] = new Uri(_system.BaseAddress, "/whatsapp/webhook").ToString(),
+            ["webhook_url"] = new Uri(_scene.System.BaseAddress, "/whatsapp/webhook").ToString(),
             ["app_secret"] = AppSecret,
             ["phone_number_id"] = phoneNumberId,
             ["from"] = phone,
             ["profile_name"] = "Customer " + phone[^3..],
             ["text"] = "hello",
         };
-        using var response = await _fakeHttp.PostAsJsonAsync("/_fake/inbound", message);
+        using var response = await _scene.Fake.PostAsJsonAsync("/_fake/inbound", message);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"/_fake/inbound: {response.StatusCode} {text}");
         var statuses = JsonNode.Parse(text)!["http_statuses"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
@@ -226,25 +197,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     /// <summary>Successful sends the fake accepted, per recipient.</summary>
     private async Task<Dictionary<string, int>> SendsPerRecipientAsync(string phoneNumberId)
     {
-        var text = await _fakeHttp.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
+        var text = await _scene.Fake.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
         return JsonNode.Parse(text)!["requests"]!.AsArray()
             .Where(r => r!["http_status"]?.GetValue<int>() == 200 && r["to"] is not null)
             .GroupBy(r => r!["to"]!.GetValue<string>())
             .ToDictionary(g => g.Key, g => g.Count());
-    }
-
-    private static async Task<Dictionary<string, string>> OutboxAsync(NpgsqlConnection db, long botId)
-    {
-        await using var query = new NpgsqlCommand("SELECT contact_wa_id, status FROM messages WHERE bot_id = @b AND direction = 'outbound'", db);
-        query.Parameters.AddWithValue("b", botId);
-        var rows = new Dictionary<string, string>();
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            Assert.True(rows.TryAdd(reader.GetString(0), reader.GetString(1)), $"{reader.GetString(0)} has two outbound rows");
-        }
-
-        return rows;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection db, string sql, long botId)

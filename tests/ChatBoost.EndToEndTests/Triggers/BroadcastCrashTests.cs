@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.FakeGraphApi;
-using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
 namespace ChatBoost.EndToEndTests.Triggers;
@@ -30,43 +28,16 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
     private const int ConfiguredRate = 18;
     private const int Contacts = 2_000;
 
-    private WebApplication? _fake;
-    private HttpClient _fakeHttp = null!;
-    private ChatBoostSystem _system = null!;
+    private CrashScene _scene = null!;
 
-    public async Task InitializeAsync()
-    {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
-        _fakeHttp = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
-        {
-            ["WHATSAPP_APP_SECRET"] = "broadcast-crash-secret",
-            ["WHATSAPP_WEBHOOK_VERIFY_TOKEN"] = "broadcast-crash-verify",
-            ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
-            ["WHATSAPP_RATE_PER_SECOND"] = ConfiguredRate.ToString(CultureInfo.InvariantCulture),
-            // The sweeper's durable wake-up of a step the kill left running, sooner than production's 30 s + 20 s: the
-            // mechanism under test is the same, the wait shorter.
-            ["ContactEvents__StaleRunningAfter"] = "00:00:05",
-            ["ContactEvents__SweepInterval"] = "00:00:02",
-        });
-    }
+    public async Task InitializeAsync() => _scene = await CrashScene.StartAsync("broadcast-crash-secret", Rate, ConfiguredRate);
 
-    public async Task DisposeAsync()
-    {
-        await _system.DisposeAsync();
-        _fakeHttp.Dispose();
-        if (_fake is not null)
-        {
-            await _fake.StopAsync();
-            await _fake.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _scene.DisposeAsync();
 
     [Fact]
     public async Task AKilledSiloResumesTheRun_EveryContactGetsExactlyOneMessage_AndTheNumberIsNeverThrottled()
     {
-        var http = _system.Http;
+        var http = _scene.System.Http;
         var owner = (await http.NewUserAsync("broadcast-owner")).Token;
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
         var botId = await Bots.BotScenario.CreateBotAsync(http, owner, new
@@ -84,7 +55,7 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
         var (published, _, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
         Assert.Equal(HttpStatusCode.Created, published);
 
-        await using var db = await _system.OpenDatabaseAsync();
+        await using var db = await _scene.System.OpenDatabaseAsync();
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO contacts (bot_id, organization_id, wa_id, created_at, inbound_cursor)
@@ -113,15 +84,15 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
 
         // Halfway: the machine dies.
         await WaitAsync(async () => (await SendsAsync(phoneNumberId)).Count >= Contacts / 2, TimeSpan.FromSeconds(120), "half the sends");
-        await _system.KillSiloAsync(0);
+        await _scene.System.KillSiloAsync(0);
         var beforeKill = (await SendsAsync(phoneNumberId)).Count;
         Assert.True(beforeKill < Contacts, "every message went out before the kill: the test proves nothing");
 
-        _system.StartSilo();
+        _scene.System.StartSilo();
 
         // The run ends from its cursor and every message reaches its end: sent, or in doubt when it was in flight at the kill.
         await WaitAsync(async () => await RunStatusAsync(http, runId, owner) == "completed"
-            && await OutboxAsync(db, botId) is { Count: Contacts } outbox && !outbox.Values.Any(s => s is "queued" or "sending"),
+            && await CrashScene.OutboxAsync(db, botId) is { Count: Contacts } outbox && !outbox.Values.Any(s => s is "queued" or "sending"),
             TimeSpan.FromSeconds(240), "the run's end with every message sent or in doubt");
         await Task.Delay(TimeSpan.FromSeconds(3)); // a duplicate would arrive now
 
@@ -129,7 +100,7 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
         Assert.DoesNotContain(sends, s => s.Code == 130429);
         var perRecipient = sends.Where(s => s.Status == 200).GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(perRecipient, p => Assert.True(p.Value == 1, $"{p.Key} got {p.Value} messages"));
-        var final = await OutboxAsync(db, botId);
+        var final = await CrashScene.OutboxAsync(db, botId);
         var inDoubt = final.Where(o => o.Value == "in_doubt").Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (contact, status) in final.Where(o => !inDoubt.Contains(o.Key)))
         {
@@ -151,24 +122,9 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
         return status == HttpStatusCode.OK ? body?["status"]?.GetValue<string>() : null;
     }
 
-    /// <summary>The outbound row of each contact (a contact with two would be a duplicate start).</summary>
-    private static async Task<Dictionary<string, string>> OutboxAsync(NpgsqlConnection db, long botId)
-    {
-        await using var query = new NpgsqlCommand("SELECT contact_wa_id, status FROM messages WHERE bot_id = @b AND direction = 'outbound'", db);
-        query.Parameters.AddWithValue("b", botId);
-        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            Assert.True(rows.TryAdd(reader.GetString(0), reader.GetString(1)), $"{reader.GetString(0)} has two outbound rows");
-        }
-
-        return rows;
-    }
-
     private async Task<List<(string To, int Status, int? Code)>> SendsAsync(string phoneNumberId)
     {
-        var text = await _fakeHttp.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
+        var text = await _scene.Fake.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
         return [.. JsonNode.Parse(text)!["requests"]!.AsArray()
             .Where(r => r!["path"]?.GetValue<string>()?.EndsWith("/messages", StringComparison.Ordinal) == true)
             .Select(r => (r!["to"]?.GetValue<string>() ?? "", r["http_status"]?.GetValue<int>() ?? 0, r["error_code"]?.GetValue<int?>()))];
