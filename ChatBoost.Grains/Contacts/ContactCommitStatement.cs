@@ -84,6 +84,8 @@ internal sealed class ContactCommitStatement : BatchedStatement<(long ContactId,
     private readonly ContactChanges _changes;
     private readonly string _sql;
 
+    public override string? LockKey => StatementLockKeys.Contact(_botId, _waId);
+
     public ContactCommitStatement(long botId, string waId, ContactChanges changes)
     {
         ArgumentNullException.ThrowIfNull(changes);

@@ -20,6 +20,16 @@ public abstract class BatchedStatement<T>
     /// next one with <see cref="BatchResults.NextAsync"/>. Runs only after the whole batch committed.
     /// </summary>
     public abstract ValueTask<T> ReadAsync(BatchResults results, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The row other units may also lock that this unit locks (<c>contact:…</c> for a contact's commit, <c>message:…</c> for
+    /// an outbound message), or null when it locks none. The writer runs a batch's units in the order of these keys, so
+    /// every batch — this silo's concurrent ones and other silos' — takes such rows in the same order, and two batches
+    /// that touch the same rows queue behind each other instead of deadlocking (a deadlock costs PostgreSQL's
+    /// <c>deadlock_timeout</c>, a second by default, and the refused batch's retry one unit at a time). One key per row:
+    /// every unit that locks a row names it the same way.
+    /// </summary>
+    public virtual string? LockKey => null;
 }
 
 /// <summary>The results of one unit's commands, one result set per command, in order.</summary>

@@ -16,8 +16,16 @@ namespace ChatBoost.Grains.Infrastructure;
 /// A bounded channel feeds <see cref="Loops"/> loops: each takes whatever is queued (up to <see cref="MaxBatch"/> units) and
 /// sends it; while batches are in flight the next ones fill, so batches grow with load and a lone unit goes at once (no
 /// linger). Two loops rather than one so that a unit never waits for more than the batch ahead of it: the outbox's
-/// <c>sending</c>/<c>sent</c> marks bound how long a send stays in doubt after a crash. Two batches of one silo that lock the
-/// same rows in opposite orders deadlock; PostgreSQL aborts one, and its units are retried one by one like any refused batch.
+/// <c>sending</c>/<c>sent</c> marks bound how long a send stays in doubt after a crash.
+/// </para>
+/// <para>
+/// Lock order: a batch runs its units in the order of their <see cref="BatchedStatement{T}.LockKey"/> (ordinal, keyless
+/// first, stable), so all batches — both loops', every silo's — lock shared rows in one order and wait for each other
+/// rather than deadlock. Without it they did, under load: a reply's <c>sent</c> mark from the sender and the same
+/// message's status webhooks (each naming it by <c>biz_opaque_callback_data</c>) landed in concurrent batches in opposite
+/// orders, and each deadlock held both batches for PostgreSQL's <c>deadlock_timeout</c> and then retried one of them unit by
+/// unit. Units from one caller that it did not await in between have no order among themselves in any case (they may
+/// land in different batches).
 /// </para>
 /// <para>
 /// Failure: a batch is all or nothing. When PostgreSQL refuses it (any server error: a unit's unique violation, a deadlock
@@ -50,6 +58,7 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
     private Task? _loops;
     private long _batches;
     private long _units;
+    private long _refused;
 
     /// <summary>Whether the loops run and take units (readiness: false before start, after stop, or if a loop broke).</summary>
     public bool IsRunning => _running && _loops is { IsCompleted: false };
@@ -59,6 +68,9 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
 
     /// <summary>Units committed (in a batch or alone).</summary>
     public long UnitsCommitted => Interlocked.Read(ref _units);
+
+    /// <summary>Batches PostgreSQL refused (a unit's error, a deadlock), whose units were then retried one by one.</summary>
+    public long BatchesRefused => Interlocked.Read(ref _refused);
 
     /// <summary>Commits <paramref name="statement"/> with whatever else is queued; returns its results once committed.</summary>
     /// <exception cref="PostgresException">PostgreSQL refused the unit itself (nothing of it committed).</exception>
@@ -120,7 +132,7 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
                     batch.Add(next);
                 }
 
-                await CommitAsync(batch).ConfigureAwait(false);
+                await CommitAsync(InLockOrder(batch, unit => unit.LockKey)).ConfigureAwait(false);
             }
         }
         catch (Exception e)
@@ -150,6 +162,7 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
         }
         catch (PostgresException e) when (batch.Count > 1)
         {
+            Interlocked.Increment(ref _refused);
             logger.LogInformation("A batch of {Count} statements was refused ({SqlState}: {Reason}); retrying them one by one",
                 batch.Count, e.SqlState, e.MessageText);
             foreach (var pending in batch)
@@ -172,6 +185,10 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
             }
         }
     }
+
+    /// <summary>The units ordered by their lock key (ordinal; keyless first); units with equal keys keep their order.</summary>
+    internal static List<TUnit> InLockOrder<TUnit>(List<TUnit> units, Func<TUnit, string?> key) =>
+        units.Count < 2 ? units : [.. units.OrderBy(key, StringComparer.Ordinal)];
 
     /// <summary>Runs the units as one batch; completes their callers only once the whole batch committed.</summary>
     private async Task ExecuteAsync(List<IPending> units)
@@ -220,6 +237,8 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
 
     private interface IPending
     {
+        string? LockKey { get; }
+
         IReadOnlyList<NpgsqlBatchCommand> CreateCommands();
 
         /// <summary>Reads the unit's results; the returned action completes its caller (run after the commit).</summary>
@@ -231,6 +250,8 @@ public sealed class BatchingStatementWriter(Database database, ILogger<BatchingS
     private sealed class Pending<T>(BatchedStatement<T> statement) : IPending
     {
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string? LockKey => statement.LockKey;
 
         public IReadOnlyList<NpgsqlBatchCommand> CreateCommands() => statement.CreateCommands();
 

@@ -4,11 +4,15 @@ namespace ChatBoost.Grains.Infrastructure;
 
 /// <summary>
 /// A one-command unit for <see cref="BatchingStatementWriter"/>: <paramref name="sql"/> (which must return a result set)
-/// with the parameters <paramref name="parameters"/> adds, read by <paramref name="read"/> once the batch committed.
+/// with the parameters <paramref name="parameters"/> adds, read by <paramref name="read"/> once the batch committed;
+/// <paramref name="lockKey"/> is its <see cref="BatchedStatement{T}.LockKey"/>.
 /// </summary>
-public sealed class SqlStatement<T>(string sql, Action<NpgsqlParameterCollection> parameters, Func<NpgsqlDataReader, CancellationToken, ValueTask<T>> read)
+public sealed class SqlStatement<T>(
+    string sql, Action<NpgsqlParameterCollection> parameters, Func<NpgsqlDataReader, CancellationToken, ValueTask<T>> read, string? lockKey = null)
     : BatchedStatement<T>
 {
+    public override string? LockKey => lockKey;
+
     public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands()
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -23,7 +27,7 @@ public sealed class SqlStatement<T>(string sql, Action<NpgsqlParameterCollection
 public static class SqlStatement
 {
     /// <summary>The number of rows the statement returned (a <c>RETURNING</c> list: the rows it changed).</summary>
-    public static SqlStatement<int> RowCount(string sql, Action<NpgsqlParameterCollection> parameters) => new(sql, parameters, async (reader, ct) =>
+    public static SqlStatement<int> RowCount(string sql, Action<NpgsqlParameterCollection> parameters, string? lockKey = null) => new(sql, parameters, async (reader, ct) =>
     {
         var rows = 0;
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -32,9 +36,9 @@ public static class SqlStatement
         }
 
         return rows;
-    });
+    }, lockKey);
 
     /// <summary>The first column of the first row (default when there is none).</summary>
-    public static SqlStatement<T?> Scalar<T>(string sql, Action<NpgsqlParameterCollection> parameters) => new(sql, parameters, async (reader, ct) =>
-        await reader.ReadAsync(ct).ConfigureAwait(false) && !reader.IsDBNull(0) ? reader.GetFieldValue<T>(0) : default);
+    public static SqlStatement<T?> Scalar<T>(string sql, Action<NpgsqlParameterCollection> parameters, string? lockKey = null) => new(sql, parameters, async (reader, ct) =>
+        await reader.ReadAsync(ct).ConfigureAwait(false) && !reader.IsDBNull(0) ? reader.GetFieldValue<T>(0) : default, lockKey);
 }

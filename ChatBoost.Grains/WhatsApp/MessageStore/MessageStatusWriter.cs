@@ -127,6 +127,10 @@ public sealed class MessageStatusWriter(Database database, BatchingStatementWrit
     /// <summary>The callback's wamid attachment (when the report names a client id) and the report, in one transaction.</summary>
     private sealed class StatusStatement(long botId, string waMessageId, StatusReport report, Guid? callback) : BatchedStatement<(long Resolved, StatusApplyOutcome Outcome)>
     {
+        // The message row, named as the sender names it when the report carries its client id (the sender's own "sent" mark
+        // and this report lock the same row).
+        public override string? LockKey => callback is { } id ? StatementLockKeys.Message(id) : StatementLockKeys.Wamid(botId, waMessageId);
+
         public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands()
         {
             var apply = new NpgsqlBatchCommand(StatusSql.ApplySql);

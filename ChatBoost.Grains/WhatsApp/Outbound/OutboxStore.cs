@@ -107,12 +107,12 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
             p.Add(Text("PayloadJson", record.PayloadJson));
             p.Add(new NpgsqlParameter<Guid>("ClientMessageId", record.ClientMessageId));
             p.Add(new NpgsqlParameter("ExecutionId", NpgsqlDbType.Bigint) { Value = (object?)record.ExecutionId ?? DBNull.Value });
-        }), cancellationToken).ConfigureAwait(false) == 1;
+        }, StatementLockKeys.Message(record.ClientMessageId)), cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>queued → sending, just before the HTTP attempt.</summary>
     public Task<bool> MarkSendingAsync(Guid clientMessageId, long botId, CancellationToken cancellationToken = default) =>
-        MoveAsync(MarkSendingSql, p => Key(p, clientMessageId, botId), cancellationToken);
+        MoveAsync(clientMessageId, MarkSendingSql, p => Key(p, clientMessageId, botId), cancellationToken);
 
     /// <summary>
     /// sending | in_doubt → sent with its wamid, and its <c>message_sent</c> event in the same statement; then the
@@ -125,7 +125,7 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
         {
             Key(p, clientMessageId, botId);
             p.Add(new NpgsqlParameter<string>("WaMessageId", waMessageId));
-        }), cancellationToken).ConfigureAwait(false);
+        }, StatementLockKeys.Message(clientMessageId)), cancellationToken).ConfigureAwait(false);
 
         // After that commit (a later transaction, so that a report kept meanwhile is seen by one side or the other).
         if (await writer.ExecuteAsync(SqlStatement.Scalar<bool>(AnyEarlySql, p =>
@@ -143,7 +143,7 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
 
     /// <summary>sending → in_doubt: the attempt's outcome is unknown.</summary>
     public Task<bool> MarkInDoubtAsync(Guid clientMessageId, long botId, string reason, CancellationToken cancellationToken = default) =>
-        MoveAsync(MarkInDoubtSql, p =>
+        MoveAsync(clientMessageId, MarkInDoubtSql, p =>
         {
             Key(p, clientMessageId, botId);
             p.Add(new NpgsqlParameter<string>("Reason", reason));
@@ -152,7 +152,7 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
     /// <summary>queued | sending | in_doubt → failed with the reason (Meta's refusal, or given up before any attempt).</summary>
     public Task<bool> MarkFailedAsync(
         Guid clientMessageId, long botId, int? errorCode, string? errorTitle, string? errorMessage, CancellationToken cancellationToken = default) =>
-        MoveAsync(MarkFailedSql, p =>
+        MoveAsync(clientMessageId, MarkFailedSql, p =>
         {
             Key(p, clientMessageId, botId);
             p.Add(new NpgsqlParameter("ErrorCode", NpgsqlDbType.Integer) { Value = (object?)errorCode ?? DBNull.Value });
@@ -161,8 +161,8 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
         }, cancellationToken);
 
     /// <summary>One conditional move through the statement writer: true when the row moved.</summary>
-    private async Task<bool> MoveAsync(string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
-        await writer.ExecuteAsync(SqlStatement.RowCount(sql, parameters), cancellationToken).ConfigureAwait(false) == 1;
+    private async Task<bool> MoveAsync(Guid clientMessageId, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
+        await writer.ExecuteAsync(SqlStatement.RowCount(sql, parameters, StatementLockKeys.Message(clientMessageId)), cancellationToken).ConfigureAwait(false) == 1;
 
     private static void Key(NpgsqlParameterCollection p, Guid clientMessageId, long botId)
     {

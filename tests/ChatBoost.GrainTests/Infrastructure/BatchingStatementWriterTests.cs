@@ -31,6 +31,24 @@ public class BatchingStatementWriterTests(ChatBoostClusterFixture fixture)
         }
     }
 
+    /// <summary>Adds one to a counter row and then holds its lock a few milliseconds, so that concurrent batches overlap.</summary>
+    private sealed class Bump(string table, int id) : BatchedStatement<int>
+    {
+        public override string? LockKey => $"row:{id}";
+
+        public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands() =>
+        [
+            new NpgsqlBatchCommand($"UPDATE {table} SET n = n + 1 WHERE id = @id RETURNING n") { Parameters = { new NpgsqlParameter("id", id) } },
+            new NpgsqlBatchCommand("SELECT pg_sleep(0.003)"),
+        ];
+
+        public override async ValueTask<int> ReadAsync(BatchResults results, CancellationToken cancellationToken)
+        {
+            Assert.True(await results.Reader.ReadAsync(cancellationToken));
+            return results.Reader.GetInt32(0);
+        }
+    }
+
     private async Task<string> ScratchTableAsync()
     {
         var table = $"writer_test_{Guid.NewGuid():N}";
@@ -91,6 +109,58 @@ public class BatchingStatementWriterTests(ChatBoostClusterFixture fixture)
         finally
         {
             await writer.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task BatchesThatLockTheSameRowsInOppositeOrders_WaitForEachOther_AndNeverDeadlock()
+    {
+        const int Rows = 24;
+        const int Rounds = 6;
+        var table = $"writer_lock_test_{Guid.NewGuid():N}";
+        await using (var connection = await fixture.OpenAsync())
+        {
+            await using var create = new NpgsqlCommand(
+                $"CREATE TABLE {table} (id integer PRIMARY KEY, n integer NOT NULL); INSERT INTO {table} SELECT g, 0 FROM generate_series(1, {Rows}) g", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        // Two writers, as two silos have (each with its own two loops): one is given the rows ascending, the other
+        // descending, at the same moment. In submission order their batches would lock the rows in opposite orders and
+        // deadlock in every round; in lock-key order they take them in one order and queue.
+        await using var dataSource = NpgsqlDataSource.Create(fixture.Database.ConnectionString);
+        var writers = new[]
+        {
+            new BatchingStatementWriter(new Database(dataSource), NullLogger<BatchingStatementWriter>.Instance),
+            new BatchingStatementWriter(new Database(dataSource), NullLogger<BatchingStatementWriter>.Instance),
+        };
+        foreach (var writer in writers)
+        {
+            await writer.StartAsync(default);
+        }
+
+        try
+        {
+            var ascending = Enumerable.Range(1, Rows).ToList();
+            for (var round = 0; round < Rounds; round++)
+            {
+                var calls = ascending.Select(id => writers[0].ExecuteAsync(new Bump(table, id)))
+                    .Concat(Enumerable.Reverse(ascending).Select(id => writers[1].ExecuteAsync(new Bump(table, id))))
+                    .ToList();
+                await Task.WhenAll(calls);
+            }
+
+            Assert.Equal(0, writers[0].BatchesRefused + writers[1].BatchesRefused);
+            await using var connection = await fixture.OpenAsync();
+            await using var select = new NpgsqlCommand($"SELECT count(*) FROM {table} WHERE n = {2 * Rounds}", connection);
+            Assert.Equal((long)Rows, await select.ExecuteScalarAsync());
+        }
+        finally
+        {
+            foreach (var writer in writers)
+            {
+                await writer.StopAsync(default);
+            }
         }
     }
 
