@@ -4,16 +4,17 @@ using Npgsql;
 
 namespace ChatBoost.Grains.Analytics;
 
-/// <summary>One stored row of <c>bot_live_counters</c>.</summary>
+/// <summary>One (hour, counter, message type) of <c>bot_live_counters</c>, summed over the shards.</summary>
 public readonly record struct LiveCounterRow(DateTimeOffset Hour, string Counter, string MessageType, long Count);
 
 /// <summary>Reads a bot's live counters over a range of hours from <c>bot_live_counters</c>.</summary>
 public sealed class BotLiveCounterQueries(Database database)
 {
     private const string ReadSql = """
-        SELECT hour, counter, message_type, count
+        SELECT hour, counter, message_type, sum(count)::bigint
         FROM bot_live_counters
         WHERE bot_id = @bot AND hour >= @from AND hour < @to
+        GROUP BY hour, counter, message_type
         ORDER BY hour
         """;
 

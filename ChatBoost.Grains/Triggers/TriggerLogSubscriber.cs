@@ -52,7 +52,7 @@ public sealed class TriggerLogSubscriber : ITransactionalContactEventSubscriber
     }
 
     public async Task HandleAsync(
-        IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        int shard, IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         foreach (var line in StartedLines(batch))
         {

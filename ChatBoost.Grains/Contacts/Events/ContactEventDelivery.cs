@@ -40,7 +40,7 @@ public sealed class ContactEventDelivery(Database database, ChatBoostMetrics met
             return new DeliveryResult(0, from, BatchWasFull: false);
         }
 
-        await subscriber.HandleAsync(Events(batch), connection, transaction, cancellationToken).ConfigureAwait(false);
+        await subscriber.HandleAsync(shard, Events(batch), connection, transaction, cancellationToken).ConfigureAwait(false);
         var to = batch[^1].Position;
         if (!await ContactEventStore.TrySavePositionAsync(connection, transaction, subscriber.Name, shard, from, to, cancellationToken).ConfigureAwait(false))
         {

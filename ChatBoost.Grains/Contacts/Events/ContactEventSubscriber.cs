@@ -16,11 +16,13 @@ public interface IContactEventSubscriberBase
 /// <summary>
 /// A subscriber whose whole effect is in this PostgreSQL database. It writes through the dispatcher's connection and
 /// transaction, and the dispatcher commits its effect and its new position together: exactly once, even across a crash
-/// or a second activation of the dispatcher (the position's update is conditional on the position it read).
+/// or a second activation of the dispatcher (the position's update is conditional on the position it read). The batch's
+/// <paramref name="shard"/> lets a subscriber keep rows per shard: no two shards' transactions then wait on one hot row.
 /// </summary>
 public interface ITransactionalContactEventSubscriber : IContactEventSubscriberBase
 {
-    Task HandleAsync(IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
+    Task HandleAsync(
+        int shard, IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -219,7 +219,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
             }
         }
 
-        public async Task HandleAsync(IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        public async Task HandleAsync(int shard, IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
         {
             await using var command = new NpgsqlCommand(
                 "INSERT INTO test_event_deliveries (subscriber, event_id) SELECT @subscriber, unnest(@ids)", connection, transaction);

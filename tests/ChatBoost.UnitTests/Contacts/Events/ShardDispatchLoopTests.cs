@@ -24,7 +24,7 @@ public class ShardDispatchLoopTests
     {
         public string Name => name;
 
-        public Task HandleAsync(IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        public Task HandleAsync(int shard, IReadOnlyList<ContactEvent> batch, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
             Task.CompletedTask;
     }
 
