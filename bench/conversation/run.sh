@@ -28,6 +28,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-3}
 DRAIN_SECONDS=${DRAIN_SECONDS:-30}
 SETTLE_SECONDS=${SETTLE_SECONDS:-11}
 KEYWORD_TRIGGERS=${KEYWORD_TRIGGERS:-0}
+PG_STATEMENTS=${PG_STATEMENTS:-0}
 WHATSAPP_RATE=${WHATSAPP_RATE:-1000}
 PG_PORT=${BENCH_PG_PORT:-55470}
 REDIS_PORT=${BENCH_REDIS_PORT:-56420}
@@ -89,6 +90,10 @@ done
 
 # ------------------------------------------------------------------ servers ----
 pg_password=$(cb_random_hex 16)
+if [ "$PG_STATEMENTS" = 1 ]; then
+    export CB_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = 'all'"
+fi
 cb_pg_start "$PG_DATA" "$PG_PORT" app "$LOG_DIR/postgres.log"     # durable: fsync and synchronous_commit on
 STARTED_PG=1
 cb_pg_ensure_app_db "$PG_DATA" "$PG_PORT" chatboost chatboost "$pg_password"
@@ -150,3 +155,10 @@ cb_run_in "$BENCH_DIR" dotnet ConversationBench.dll --api "http://127.0.0.1:$API
     --keyword-triggers "$KEYWORD_TRIGGERS" \
     > >(tee "$LOG_DIR/bench.out") 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "ConversationBench failed (exit $rc)"; }
+if [ "$PG_STATEMENTS" = 1 ]; then
+    # What PostgreSQL spent its time on over the whole run (warm-up, floor and idle included), heaviest first.
+    cb_pg_psql "$PG_DATA" "$PG_PORT" -d chatboost -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+        -c "SELECT round(total_exec_time)::bigint AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+                   left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" | tee -a "$LOG_DIR/bench.out"
+fi

@@ -210,6 +210,8 @@ cb_pg_start() {
                 echo "synchronous_commit = off"
                 echo "full_page_writes = off"
             fi
+            # Extra settings from the caller (benchmarks: pg_stat_statements), one per line.
+            if [ -n "${CB_PG_EXTRA_CONF:-}" ]; then printf '%s\n' "$CB_PG_EXTRA_CONF"; fi
         } | cb_as_pg tee "$data_dir/chatboost.conf" >/dev/null
         if [ "$mode" = test ]; then
             printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" \
