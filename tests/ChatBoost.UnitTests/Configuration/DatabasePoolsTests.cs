@@ -34,6 +34,18 @@ public class DatabasePoolsTests
     }
 
     [Fact]
+    public void ChatBoostsPoolPreparesItsStatements_UnlessTheUrlSaysHowMany()
+    {
+        var pools = DatabasePools.From(Base, poolSize: 24, orleansPoolSize: 6);
+        Assert.Equal(DatabasePools.AutoPrepared, new NpgsqlConnectionStringBuilder(pools.Query).MaxAutoPrepare);
+        Assert.Equal(2, new NpgsqlConnectionStringBuilder(pools.Query).AutoPrepareMinUsages);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(pools.Orleans).MaxAutoPrepare);
+
+        var own = DatabasePools.From(Base + ";Max Auto Prepare=20", poolSize: 24, orleansPoolSize: 6);
+        Assert.Equal(20, new NpgsqlConnectionStringBuilder(own.Query).MaxAutoPrepare);
+    }
+
+    [Fact]
     public void AMinimumAboveTheNewMaximumIsLoweredToIt()
     {
         var pools = DatabasePools.From(Base + ";Minimum Pool Size=20", poolSize: 40, orleansPoolSize: 4);
