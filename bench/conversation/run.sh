@@ -92,7 +92,8 @@ done
 pg_password=$(cb_random_hex 16)
 if [ "$PG_STATEMENTS" = 1 ]; then
     export CB_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'
-pg_stat_statements.track = 'all'"
+pg_stat_statements.track = 'all'
+pg_stat_statements.track_planning = on"
 fi
 cb_pg_start "$PG_DATA" "$PG_PORT" app "$LOG_DIR/postgres.log"     # durable: fsync and synchronous_commit on
 STARTED_PG=1
@@ -158,7 +159,7 @@ cb_run_in "$BENCH_DIR" dotnet ConversationBench.dll --api "http://127.0.0.1:$API
 if [ "$PG_STATEMENTS" = 1 ]; then
     # What PostgreSQL spent its time on over the whole run (warm-up, floor and idle included), heaviest first.
     cb_pg_psql "$PG_DATA" "$PG_PORT" -d chatboost -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
-        -c "SELECT round(total_exec_time)::bigint AS total_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+        -c "SELECT round(total_exec_time)::bigint AS total_ms, round(total_plan_time)::bigint AS plan_ms, calls, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
                    left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" | tee -a "$LOG_DIR/bench.out"
 fi
