@@ -15,15 +15,17 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     public const string SecretKey = "e2e-secret-key-with-more-than-thirty-two-bytes-0123456789";
 
     private readonly Dictionary<string, string?> _environment;
+    private readonly Dictionary<string, string?> _siloEnvironment;
     private readonly List<ChildProcess> _silos = [];
     private readonly List<ChildProcess> _stopped = [];
     private readonly ResponseRecorder _recorder = new();
     private readonly ChildProcess?[] _apis;
 
-    private ChatBoostSystem(TestDatabase database, Dictionary<string, string?> environment, int apis)
+    private ChatBoostSystem(TestDatabase database, Dictionary<string, string?> environment, Dictionary<string, string?> siloEnvironment, int apis)
     {
         Database = database;
         _environment = environment;
+        _siloEnvironment = siloEnvironment;
         ApiAddresses = Enumerable.Range(0, apis).Select(_ => new Uri($"http://127.0.0.1:{FreePort.Next()}")).ToArray();
         _apis = new ChildProcess?[apis];
         BaseAddress = ApiAddresses[0];
@@ -59,8 +61,13 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     /// <param name="environment">Extra or overriding environment variables for every process.</param>
     /// <param name="apis">How many API processes (each on its own port, see <see cref="ApiAddresses"/>).</param>
     /// <param name="postgresServer">Another PostgreSQL server than the test environment's (a test that restarts it).</param>
+    /// <param name="siloEnvironment">
+    /// Extra or overriding environment variables for the silo processes only, over <paramref name="environment"/> (e.g. the
+    /// silos' SMTP server for notification e-mail, while the API keeps logging its registration mail for the harness).
+    /// </param>
     public static async Task<ChatBoostSystem> StartAsync(
-        int silos = 1, IReadOnlyDictionary<string, string?>? environment = null, int apis = 1, string? postgresServer = null)
+        int silos = 1, IReadOnlyDictionary<string, string?>? environment = null, int apis = 1, string? postgresServer = null,
+        IReadOnlyDictionary<string, string?>? siloEnvironment = null)
     {
         var database = await TestDatabase.CreateAsync("e2e", postgresServer);
         var env = new Dictionary<string, string?>
@@ -87,7 +94,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
             env[key] = value;
         }
 
-        var system = new ChatBoostSystem(database, env, apis);
+        var system = new ChatBoostSystem(database, env, new Dictionary<string, string?>(siloEnvironment ?? new Dictionary<string, string?>()), apis);
         try
         {
             await system.StartProcessesAsync(silos);
@@ -178,13 +185,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     /// <summary>Starts one more silo process on fresh ports (the same database and cluster), e.g. after a kill.</summary>
     public ChildProcess StartSilo()
     {
-        var env = new Dictionary<string, string?>(_environment)
-        {
-            ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var silo = ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, env);
+        var silo = ChildProcess.Start($"silo{_silos.Count + _stopped.Count + 1}", Build.SiloDll, SiloEnvironment());
         _silos.Add(silo);
         return silo;
     }
@@ -210,13 +211,7 @@ public sealed class ChatBoostSystem : IAsyncDisposable
     {
         for (var i = 0; i < silos; i++)
         {
-            var env = new Dictionary<string, string?>(_environment)
-            {
-                ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
-            _silos.Add(ChildProcess.Start($"silo{i + 1}", Build.SiloDll, env));
+            _silos.Add(ChildProcess.Start($"silo{i + 1}", Build.SiloDll, SiloEnvironment()));
         }
 
         for (var i = 0; i < _apis.Length; i++)
@@ -225,6 +220,21 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         }
 
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>A silo's environment: the system's, the silos' own, and fresh ports.</summary>
+    private Dictionary<string, string?> SiloEnvironment()
+    {
+        var env = new Dictionary<string, string?>(_environment);
+        foreach (var (key, value) in _siloEnvironment)
+        {
+            env[key] = value;
+        }
+
+        env["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["OPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return env;
     }
 
     private async Task StopProcessesAsync()

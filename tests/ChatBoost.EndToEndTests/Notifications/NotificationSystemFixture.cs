@@ -19,6 +19,7 @@ public class NotificationSystemFixture : IAsyncLifetime
 {
     public const string AppSecret = "notification-tests-app-secret";
     public const string AdminEmail = "notifications-admin@e2e.test";
+    public const string BotAccessToken = "notified-bot-token";
 
     private ChatBoostSystem? _system;
     private WebApplication? _fake;
@@ -43,6 +44,9 @@ public class NotificationSystemFixture : IAsyncLifetime
     /// <summary>How many API processes the system runs (<see cref="ChatBoostSystem.ApiAddresses"/>).</summary>
     protected virtual int Apis => 1;
 
+    /// <summary>Environment variables for the silos only (none here; the mail tests' SMTP sink).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? SiloEnvironment => null;
+
     public virtual async Task InitializeAsync()
     {
         _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
@@ -54,12 +58,12 @@ public class NotificationSystemFixture : IAsyncLifetime
             ["WHATSAPP_API_BASE_URL"] = _fake.Urls.First(),
             ["ADMIN_EMAILS"] = AdminEmail,
             ["NOTIFICATION_RESUBSCRIBE_SECONDS"] = ResubscribeSeconds.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
-        }, apis: Apis);
+        }, apis: Apis, siloEnvironment: SiloEnvironment);
         AdminToken = await System.Http.RegisterVerifiedAsync(AdminEmail);
         Owner = await System.Http.NewUserAsync("notified-owner");
         var (status, _, _) = await System.Http.CallAsync(ApiCalls.Json(HttpMethod.Put, "/notifications/preferences", new { coalesce = false }, Owner.Token));
         Assert.Equal(HttpStatusCode.OK, status);
-        BotId = await System.Http.CreateBotAsync(Owner.Token, new { name = "Notified bot", whatsapp_phone_number_id = PhoneNumberId, whatsapp_access_token = "notified-bot-token" });
+        BotId = await System.Http.CreateBotAsync(Owner.Token, new { name = "Notified bot", whatsapp_phone_number_id = PhoneNumberId, whatsapp_access_token = BotAccessToken });
         await using var db = await System.OpenDatabaseAsync();
         await using var query = new NpgsqlCommand("SELECT organization_id FROM bots WHERE id = @id", db);
         query.Parameters.AddWithValue("id", BotId);
@@ -106,18 +110,18 @@ public class NotificationSystemFixture : IAsyncLifetime
     /// A test notification for the token's user, retried while the cluster answers 503 (after a crash, until the dead silo is
     /// declared dead: the same patience as the crash-recovery tests); its id.
     /// </summary>
-    public async Task<long> TestNotificationAsync(string token, string title)
+    public async Task<long> TestNotificationAsync(string token, string title, string? body = null)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (true)
         {
-            var (status, body, _) = await System.Http.PostJsonAsync("/notifications/test", new { title }, token);
+            var (status, created, _) = await System.Http.PostJsonAsync("/notifications/test", new { title, body }, token);
             if (status == HttpStatusCode.Created)
             {
-                return body!["id"]!.GetValue<long>();
+                return created!["id"]!.GetValue<long>();
             }
 
-            Assert.True(status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline, $"POST /notifications/test: {status} {body?.ToJsonString()}");
+            Assert.True(status == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline, $"POST /notifications/test: {status} {created?.ToJsonString()}");
             await Task.Delay(250);
         }
     }
