@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.FakeGraphApi;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
@@ -54,8 +53,7 @@ public sealed class FlowEngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
+        _fake = await InProcessFakeGraph.StartAsync();
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
         Target = await TestTarget.StartAsync();
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChatBoost.FakeGraphApi;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
@@ -32,8 +31,7 @@ public sealed class CrashScene : IAsyncDisposable
 
     public static async Task<CrashScene> StartAsync(string appSecret, int metaRate, int? pacedRate = null)
     {
-        var fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={metaRate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await fake.StartAsync();
+        var fake = await InProcessFakeGraph.StartAsync(metaRate);
         try
         {
             var system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>

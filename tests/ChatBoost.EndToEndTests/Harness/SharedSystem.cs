@@ -1,4 +1,3 @@
-using ChatBoost.FakeGraphApi;
 using Microsoft.AspNetCore.Builder;
 
 namespace ChatBoost.EndToEndTests.Harness;
@@ -23,8 +22,7 @@ public sealed class SharedSystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
+        _fake = await InProcessFakeGraph.StartAsync();
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
         {
             ["ADMIN_EMAILS"] = AdminEmail + "," + UnverifiedAdminEmail,

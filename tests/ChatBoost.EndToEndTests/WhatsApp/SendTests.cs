@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.FakeGraphApi;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 using static ChatBoost.EndToEndTests.Harness.ApiCalls;
@@ -36,12 +35,7 @@ public sealed class WhatsAppSystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The fake runs in this process and stamps each request when it handles it: a thread-pool stall here (200
-        // concurrent test requests on 2 cores, threads injected slowly) would bunch its timestamps and fake a burst.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={Rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
+        _fake = await InProcessFakeGraph.StartAsync(Rate);
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()) };
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
         {

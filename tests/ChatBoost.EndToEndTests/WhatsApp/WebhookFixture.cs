@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ChatBoost.EndToEndTests.Bots;
 using ChatBoost.EndToEndTests.Harness;
-using ChatBoost.FakeGraphApi;
 using Microsoft.AspNetCore.Builder;
 
 namespace ChatBoost.EndToEndTests.WhatsApp;
@@ -46,8 +45,7 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]);
-        await _fake.StartAsync();
+        _fake = await InProcessFakeGraph.StartAsync();
         Fake = new HttpClient { BaseAddress = new Uri(_fake.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
 
         _system = await ChatBoostSystem.StartAsync(environment: new Dictionary<string, string?>
