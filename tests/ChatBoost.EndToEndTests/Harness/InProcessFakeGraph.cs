@@ -17,10 +17,8 @@ public static class InProcessFakeGraph
         // the strict one-second window answered with 130429, although the silo had sent them 55 ms apart.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-        string[] args = ratePerSecond is { } rate
-            ? ["--urls", "http://127.0.0.1:0", $"--FAKE_GRAPH_RATE_PER_SECOND={rate}", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"]
-            : ["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true"];
-        var fake = FakeGraphApiApp.Build(args);
+        string[] rateArgs = ratePerSecond is { } rate ? [$"--FAKE_GRAPH_RATE_PER_SECOND={rate}"] : [];
+        var fake = FakeGraphApiApp.Build(["--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true", .. rateArgs]);
         await fake.StartAsync();
         return fake;
     }
