@@ -104,6 +104,20 @@ public sealed partial class WhatsAppCloudClient(
         return result;
     }
 
+    /// <summary>
+    /// One unauthenticated GET of the API version's root, whose answer (an error at Meta, a 404 at the fake) is only read
+    /// and dropped: it opens a pooled connection and compiles the handler pipeline, so the first sends after a start do not
+    /// stall on that together and then reach Meta bunched, above the number's rate. Answers the HTTP status; throws when
+    /// the API cannot be reached. It carries no token and is not paced (no send state).
+    /// </summary>
+    public async Task<int> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Uri.EscapeDataString(options.CurrentValue.ApiVersion)}/");
+        request.Headers.Accept.Add(JsonAccept);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>The request path relative to the base URL: <c>{version}/{phone_number_id}/messages</c>.</summary>
     internal static string MessagesPath(string version, string phoneNumberId) =>
         $"{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(phoneNumberId)}/messages";

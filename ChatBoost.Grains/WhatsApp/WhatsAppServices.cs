@@ -18,7 +18,8 @@ public static partial class WhatsAppServices
     /// <summary>
     /// Registers <see cref="WhatsAppClientOptions"/> (section <c>WhatsApp</c>, validated at start), the typed
     /// <see cref="WhatsAppCloudClient"/> with its resilience handler, and the cluster-wide <see cref="GrainSendPacer"/>
-    /// (register another <see cref="IWhatsAppSendPacer"/> first to replace it, e.g. outside a silo).
+    /// (register another <see cref="IWhatsAppSendPacer"/> first to replace it, e.g. outside a silo), and the start-up
+    /// <see cref="GraphClientWarmup"/>.
     /// </summary>
     public static IServiceCollection AddChatBoostWhatsApp(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,6 +54,8 @@ public static partial class WhatsAppServices
             .RemoveAllLoggers()
             .RedactLoggedHeaders(static _ => true)
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
+        // Before UseOrleans (the silo host calls this first), so the client is warm when the silo takes its first turn.
+        services.AddHostedService<GraphClientWarmup>();
         return services;
     }
 

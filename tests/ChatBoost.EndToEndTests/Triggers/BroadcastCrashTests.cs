@@ -12,9 +12,9 @@ namespace ChatBoost.EndToEndTests.Triggers;
 /// message, which reached the fake exactly once — or, for the few in flight at the kill, is in doubt and was never resent —
 /// and the fake never answered 130429. About 2 min by its rate.
 /// </summary>
-// FAILS as of 2026-12-03 on its last promise (a few 130429s right after the restart, when the new silo's first sends arrive
-// bunched; docs/architecture.md, "Automation triggers"): kept out of CI's default filter by the Cluster category, so it runs
-// with the whole fault suite (`bash scripts/test.sh --cluster-suite`) until it passes.
+// Out of CI's default filter by the Cluster category for its length (about 4 min); it runs with the whole fault suite
+// (`bash scripts/test.sh --cluster-suite`). Its zero-130429 promise needs GraphClientWarmup (docs/architecture.md,
+// "Automation triggers").
 [Trait("Category", "Cluster")]
 public sealed class BroadcastCrashTests : IAsyncLifetime
 {
@@ -98,7 +98,11 @@ public sealed class BroadcastCrashTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3)); // a duplicate would arrive now
 
         var sends = await SendsAsync(phoneNumberId);
-        Assert.True(!sends.Any(s => s.Code == 130429), Throttled(sends));
+        if (sends.Any(s => s.Code == 130429))
+        {
+            Assert.Fail(Throttled(sends));
+        }
+
         var perRecipient = sends.Where(s => s.Status == 200).GroupBy(s => s.To).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(perRecipient, p => Assert.True(p.Value == 1, $"{p.Key} got {p.Value} messages"));
         var final = await CrashScene.OutboxAsync(db, botId);

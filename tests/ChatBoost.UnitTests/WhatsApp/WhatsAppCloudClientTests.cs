@@ -71,6 +71,9 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
         return body["requests"]!.AsArray();
     }
 
+    private async Task<int> RecordedCountAsync() =>
+        JsonNode.Parse(await fake.Client.GetStringAsync("/_fake/requests?limit=10000"))!["requests"]!.AsArray().Count;
+
     [Fact]
     public async Task ASuccessfulSendReturnsTheWamidAndTheFakeReceivedTheExactBody()
     {
@@ -215,6 +218,40 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
     }
 
     [Fact]
+    public async Task TheStartUpWarmUpReachesTheApiOnce_WithoutATokenAPacingSlotOrASend()
+    {
+        CreateClient();
+        var warmup = Assert.Single(_services!.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<GraphClientWarmup>());
+        var before = await RecordedCountAsync();
+
+        await warmup.StartAsync(CancellationToken.None);
+
+        // The fake answers the version root 404: reached, and nothing it records as a request (no send, no token).
+        Assert.Contains("Graph API client warmed at start", _logs.AllText(), StringComparison.Ordinal);
+        Assert.Contains("(HTTP 404)", _logs.AllText(), StringComparison.Ordinal);
+        Assert.Equal(before, await RecordedCountAsync());
+        Assert.Equal(0, _pacer.TotalSlots);
+    }
+
+    [Fact]
+    public async Task AnUnreachableApiAtStartIsLoggedWithinTheBudget_AndDoesNotFailTheStart()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // connection refused
+        CreateClient(baseUrl: $"http://127.0.0.1:{port}", maxRetries: 2);
+        var warmup = Assert.Single(_services!.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<GraphClientWarmup>());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await warmup.StartAsync(CancellationToken.None);
+
+        Assert.True(watch.Elapsed < GraphClientWarmup.Budget + TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        Assert.Contains("Graph API not reached at start", _logs.AllText(), StringComparison.Ordinal);
+        Assert.Equal(0, _pacer.TotalSlots);
+    }
+
+    [Fact]
     public async Task ATimedOutSendIsInDoubtAndNeverRetried()
     {
         var phone = NewPhoneNumberId();
@@ -327,6 +364,8 @@ public sealed class WhatsAppCloudClientTests(FakeGraphApiFixture fake) : IClassF
         public int Slots(string phoneNumberId) => _slots.GetValueOrDefault(phoneNumberId);
 
         public int Pauses(string phoneNumberId) => _pauses.GetValueOrDefault(phoneNumberId);
+
+        public int TotalSlots => _slots.Values.Sum();
 
         public ValueTask WaitForSlotAsync(string phoneNumberId, CancellationToken cancellationToken)
         {
