@@ -3,10 +3,11 @@ using System.Globalization;
 namespace ChatBoost.Bench.Broadcast;
 
 /// <summary>
-/// The command line: <c>--api URL --database "npgsql" --rate R [--recipients N] [--fake-port P] [--silo-pid PID]</c>.
-/// <c>--rate</c> must be the silo's <c>WHATSAPP_RATE_PER_SECOND</c>; the fake allows exactly that many sends in any second.
+/// The command line: <c>--api URL --database "npgsql" --rate R [--meta-rate M] [--recipients N] [--fake-port P] [--silo-pid PID]</c>.
+/// <c>--rate</c> must be the silo's <c>WHATSAPP_RATE_PER_SECOND</c>; the fake allows <c>--meta-rate</c> sends in any second
+/// (Meta's limit; by default the same, no margin).
 /// </summary>
-internal sealed record BroadcastOptions(Uri Api, string Database, int Rate, int Recipients, int FakePort, int? SiloPid)
+internal sealed record BroadcastOptions(Uri Api, string Database, int Rate, int MetaRate, int Recipients, int FakePort, int? SiloPid)
 {
     public static BroadcastOptions Parse(string[] args)
     {
@@ -23,10 +24,12 @@ internal sealed record BroadcastOptions(Uri Api, string Database, int Rate, int 
             return value >= min && value <= max ? value : throw new ArgumentException($"{name} must be from {min} to {max}.");
         }
 
+        var rate = Number("--rate", 80, 1, 1000);
         return new BroadcastOptions(
             new Uri(Required("--api")),
             Required("--database"),
-            Number("--rate", 80, 1, 1000),
+            rate,
+            Number("--meta-rate", rate, rate, 1000),
             Number("--recipients", 10_000, 1, 1_000_000),
             Number("--fake-port", 8142, 1, 65535),
             values.ContainsKey("--silo-pid") ? Number("--silo-pid", 0, 1, int.MaxValue) : null);
