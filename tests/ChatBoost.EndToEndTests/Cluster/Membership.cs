@@ -73,7 +73,8 @@ public sealed class Membership(string redisEndpoint, string serviceId, string cl
     {
         try
         {
-            var status = JsonNode.Parse(value)?["Status"];
+            // The hash also holds the table's version (not an object): not a silo.
+            var status = JsonNode.Parse(value) is JsonObject entry ? entry["Status"] : null;
             return status?.GetValueKind() == System.Text.Json.JsonValueKind.Number
                 ? ((int)status).ToString(CultureInfo.InvariantCulture) switch { "3" => "Active", "6" => "Dead", var n => n }
                 : status?.GetValue<string>() ?? "?";

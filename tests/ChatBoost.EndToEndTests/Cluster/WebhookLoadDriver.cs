@@ -66,7 +66,7 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
     private readonly IReadOnlyList<Uri> _apis;
     private readonly IReadOnlyList<string> _phoneNumberIds;
     private readonly string _appSecret;
-    private readonly int _perSecond;
+    private int _perSecond;
     private readonly TimeSpan _retryWindow;
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<DrivenMessage> _messages = new();
@@ -105,6 +105,13 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(RunAsync);
 
+    /// <summary>Changes the rate of new messages from the next one on (a burst, then back).</summary>
+    public void SetRate(int perSecond)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
+        Volatile.Write(ref _perSecond, perSecond);
+    }
+
     /// <summary>Stops sending new messages, then waits for every message's retries to end.</summary>
     public async Task StopAsync()
     {
@@ -130,11 +137,10 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var interval = TimeSpan.FromSeconds(1.0 / _perSecond);
         var clock = Stopwatch.StartNew();
+        var due = TimeSpan.Zero;
         for (long sent = 0; !_stop.IsCancellationRequested; sent++)
         {
-            var due = interval * sent;
             if (due > clock.Elapsed)
             {
                 try
@@ -150,6 +156,8 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
             var message = NewMessage(sent);
             _messages.Enqueue(message);
             _deliveries.Add(Task.Run(() => DeliverAsync(message)));
+            // Open loop: the next message is due one interval after this one's due time, whatever the answers.
+            due += TimeSpan.FromSeconds(1.0 / Volatile.Read(ref _perSecond));
         }
     }
 

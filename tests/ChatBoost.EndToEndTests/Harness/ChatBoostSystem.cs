@@ -170,6 +170,21 @@ public sealed class ChatBoostSystem : IAsyncDisposable
         _stopped.Add(silo);
     }
 
+    /// <summary>
+    /// A silo process that ended by itself (one declared dead fails fast when it learns it) leaves <see cref="Silos"/>, so
+    /// waiting for readiness does not take its exit for a failed start.
+    /// </summary>
+    public void ForgetExitedSilo(ChildProcess silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        if (!silo.HasExited || !_silos.Remove(silo))
+        {
+            throw new InvalidOperationException($"{silo.Name} is not an exited silo of this system.");
+        }
+
+        _stopped.Add(silo);
+    }
+
     /// <summary>Waits until every running API process answers /health/ready.</summary>
     public Task WaitUntilReadyAsync() => WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
 
