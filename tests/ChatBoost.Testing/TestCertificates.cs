@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -11,11 +12,21 @@ public static class TestCertificates
 {
     public const string Password = "test-pfx-password-7f3a";
 
-    /// <summary>A fresh RSA certificate with its private key, valid for a day.</summary>
-    public static X509Certificate2 CreateRsa(string subject = "CN=chatboost-test")
+    /// <summary>
+    /// A fresh RSA certificate with its private key, valid for a day. With <paramref name="ipAddress"/> it is also named by
+    /// that address (a subject alternative name), so a TLS client that connects to the address accepts it as the server's.
+    /// </summary>
+    public static X509Certificate2 CreateRsa(string subject = "CN=chatboost-test", IPAddress? ipAddress = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (ipAddress is not null)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(ipAddress);
+            request.CertificateExtensions.Add(names.Build());
+        }
+
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
@@ -37,6 +48,18 @@ public static class TestCertificates
         ArgumentNullException.ThrowIfNull(certificate);
         var path = Path.Combine(Path.GetTempPath(), $"chatboost-test-{Guid.NewGuid():N}.pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="certificate"/> without its key to a new temporary PEM file: a trust file, such as the one
+    /// OpenSSL's <c>SSL_CERT_FILE</c> names (which .NET on Linux reads as trusted roots, besides the system's).
+    /// </summary>
+    public static string WriteTrustPem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var path = Path.Combine(Path.GetTempPath(), $"chatboost-test-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
         return path;
     }
 }

@@ -16,7 +16,7 @@ public sealed record MailRow(string State, bool Digest, DateTimeOffset DueAt, in
 /// The mailer polls every second; the digest period is the longest allowed (a week), so a digest row's due time is
 /// never reached during a test by accident; attempts are capped at 3.
 /// </summary>
-public sealed class NotificationMailFixture : NotificationSystemFixture
+public class NotificationMailFixture : NotificationSystemFixture
 {
     public const string From = "notifications@chatboost.e2e.test";
     public const string PublicBaseUrl = "https://chatboost.e2e.test";
@@ -39,9 +39,12 @@ public sealed class NotificationMailFixture : NotificationSystemFixture
 
     public override async Task InitializeAsync()
     {
-        _sink = await SmtpSink.StartAsync();
+        _sink = await StartSinkAsync();
         await base.InitializeAsync();
     }
+
+    /// <summary>The SMTP server the silos mail to: a plain one here (see <see cref="NotificationStartTlsMailFixture"/>).</summary>
+    protected virtual Task<SmtpSink> StartSinkAsync() => SmtpSink.StartAsync();
 
     public override async Task DisposeAsync()
     {
