@@ -12,11 +12,7 @@ var runTag = DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCul
 var phoneNumberId = "1" + Random.Shared.NextInt64(10_000_000_000_000, 99_999_999_999_999).ToString(CultureInfo.InvariantCulture);
 var accessToken = "EAAB-broadcast-bench-" + runTag;
 
-// The fake stamps each request when its handler runs and judges the rate by those stamps: a thread-pool stall in this
-// process (the machine is busy: silo, API and PostgreSQL share it) would release queued requests at one instant and fake
-// a burst Meta, measuring at its edge, would not see; the end-to-end tests' in-process fake does the same.
-ThreadPool.GetMinThreads(out var workers, out var io);
-ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+FakeGraphApiApp.ReserveThreadsForRateJudging(); // the machine is busy: silo, API and PostgreSQL share it
 await using var fake = FakeGraphApiApp.Build(
 [
     "--urls", $"http://127.0.0.1:{options.FakePort}",

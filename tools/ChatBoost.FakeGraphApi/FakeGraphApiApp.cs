@@ -6,6 +6,19 @@ namespace ChatBoost.FakeGraphApi;
 /// </summary>
 public static class FakeGraphApiApp
 {
+    /// <summary>
+    /// For a host that runs the fake in its own process next to other work (a test, a benchmark): the fake stamps each
+    /// request when its handler runs and judges the rate by those stamps, so a thread-pool stall in that process (threads
+    /// are injected about one per half second once the minimum is busy) would release the requests queued meanwhile at one
+    /// instant and fake a burst Meta would not see — seen as a 665 ms gap, then 11 arrivals 0 ms apart, answered 130429
+    /// although the silo had sent them 55 ms apart. Raises the process's thread-pool minimum to 64 (never lowers it).
+    /// </summary>
+    public static void ReserveThreadsForRateJudging()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+    }
+
     public static WebApplication Build(string[] args, TimeProvider? timeProvider = null)
     {
         var builder = WebApplication.CreateBuilder(args);
