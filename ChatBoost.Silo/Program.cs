@@ -1,4 +1,5 @@
 using ChatBoost.Configuration;
+using ChatBoost.Hosting;
 using ChatBoost.Silo.Hosting;
 using ChatBoost.Silo.Migrations;
 
@@ -40,4 +41,9 @@ catch (ConfigurationException e)
 {
     await Console.Error.WriteLineAsync(e.Message);
     return 2;
+}
+catch (StartupDependencyException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 4;
 }

@@ -50,6 +50,12 @@ public sealed class ClusterSettings
 
     /// <summary>Upper bound of one grain call; a dead silo must not hold an HTTP request for Orleans' default 30 s.</summary>
     public int ResponseTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How long a starting silo waits for the membership's Redis before it gives up and exits (0: it does not wait, and
+    /// Orleans fails the start at once when Redis is down).
+    /// </summary>
+    public int RedisStartupWaitSeconds { get; set; } = 300;
 }
 
 /// <summary>Tokens, passwords and login throttling. Bound from <c>Auth</c>.</summary>

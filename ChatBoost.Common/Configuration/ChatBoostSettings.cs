@@ -49,6 +49,11 @@ public sealed record ChatBoostSettings(
             problems.Add("GRAIN_CALL_TIMEOUT_SECONDS must be between 1 and 300.");
         }
 
+        if (cluster.RedisStartupWaitSeconds is < 0 or > 3600)
+        {
+            problems.Add("REDIS_STARTUP_WAIT_SECONDS must be between 0 and 3600.");
+        }
+
         problems.AddRange(auth.Validate(isProduction));
         if (problems.Count > 0)
         {

@@ -35,6 +35,7 @@ public static class EnvironmentVariables
         ["ORLEANS_SERVICE_ID"] = "Cluster:ServiceId",
         ["ORLEANS_CLUSTER_ID"] = "Cluster:ClusterId",
         ["GRAIN_CALL_TIMEOUT_SECONDS"] = "Cluster:ResponseTimeoutSeconds",
+        ["REDIS_STARTUP_WAIT_SECONDS"] = "Cluster:RedisStartupWaitSeconds",
         ["SILO_PORT"] = "Silo:Port",
         ["GATEWAY_PORT"] = "Silo:GatewayPort",
         ["SILO_ADVERTISED_IP"] = "Silo:AdvertisedIp",

@@ -48,6 +48,14 @@ public static class SiloHost
         var orleansConnectionString = DatabasePools.From(settings).Orleans;
         var redis = settings.Redis;
         var cluster = settings.Cluster;
+        if (cluster.RedisStartupWaitSeconds > 0)
+        {
+            // Registered before UseOrleans: it must finish before the silo's own start touches the membership table.
+            builder.Services.AddHostedService(services => new RedisMembershipWait(
+                RedisClusteringOptions(redis), TimeSpan.FromSeconds(cluster.RedisStartupWaitSeconds),
+                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<RedisMembershipWait>>()));
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisClusteringOptions(redis));

@@ -143,6 +143,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         Assert.True(servedWhileDown > PerSecond * 30, $"only {servedWhileDown} messages acknowledged in the 60 s without Redis");
         Assert.True(joined && !newcomer.HasExited,
             $"the silo started while Redis was down {(newcomer.HasExited ? $"exited ({newcomer.ExitCode})" : "did not join")} after it came back; its last output:\n{Tail(newcomer.Output)}");
+        // It joined because it waited for Redis before Orleans started (RedisMembershipWait), not by luck of timing.
+        Assert.Contains("Waiting for Redis (cluster membership)", newcomer.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("has no persistence", scene.System.AllLogs, StringComparison.Ordinal);
     }
 

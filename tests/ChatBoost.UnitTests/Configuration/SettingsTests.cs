@@ -71,6 +71,22 @@ public class SettingsTests
         Assert.Contains(value == "many" ? "'Database' setting" : variable, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheRedisStartupWaitBindsAndDefaultsToFiveMinutes()
+    {
+        Assert.Equal(300, ChatBoostSettings.Load(Valid(), isProduction: false).Cluster.RedisStartupWaitSeconds);
+        Assert.Equal(0, ChatBoostSettings.Load(Valid(("REDIS_STARTUP_WAIT_SECONDS", "0")), isProduction: false).Cluster.RedisStartupWaitSeconds);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("3601")]
+    public void ARedisStartupWaitOutOfRangeRefusesToStart(string value)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => ChatBoostSettings.Load(Valid(("REDIS_STARTUP_WAIT_SECONDS", value)), isProduction: false));
+        Assert.Contains("REDIS_STARTUP_WAIT_SECONDS", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "not set")]
     [InlineData("your-secret-key-here", "example value")]
