@@ -59,6 +59,7 @@ public static class EnvironmentVariables
         ["SMTP_PASSWORD"] = "Smtp:Password",
         ["SMTP_FROM"] = "Smtp:From",
         ["SMTP_SECURITY"] = "Smtp:Security",
+        ["SMTP_CA_FILE"] = "Smtp:CaFile",
         ["PUBLIC_BASE_URL"] = "Smtp:PublicBaseUrl",
         ["INVITATION_EXPIRE_DAYS"] = "Smtp:InvitationExpireDays",
         ["WHATSAPP_ACCESS_TOKEN"] = "WhatsApp:AccessToken",

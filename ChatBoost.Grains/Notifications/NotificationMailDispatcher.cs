@@ -13,8 +13,9 @@ public readonly record struct MailBatchResult(int Taken, int Sent, int Failed, i
 /// given up after <see cref="NotificationOptions.MailMaxAttempts"/>. Mails are not started when the lease is about to run
 /// out; their rows are given back. A row is marked sent only under the lease that sent it; a crash between the send and
 /// the mark leaves the row leased, and after the lease it is sent again with the same Message-ID (at least once).
-/// An exception from the sender is not an SMTP failure (the transport answers false for those): it propagates, and the
-/// rows wait for their lease to expire, as after a crash.
+/// An exception from the sender is not an SMTP failure (the transport answers false for every mail it could not send,
+/// whatever the reason): it propagates, and the rows wait for their lease to expire, as after a crash. So does the
+/// cancellation of <c>cancellationToken</c> (a shutdown): a mail interrupted by it was not refused, and spends no attempt.
 /// </summary>
 public sealed class NotificationMailDispatcher(
     NotificationMailStore store, IMailSender sender, IOptions<NotificationOptions> options, TimeProvider time, ILogger<NotificationMailDispatcher> logger)

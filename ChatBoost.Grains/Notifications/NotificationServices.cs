@@ -24,7 +24,8 @@ public static class NotificationServices
         services.AddSingleton<AnnouncementStore>();
         services.AddSingleton<TeamNotifications>();
 
-        // E-mail: the SMTP_* settings the API uses too; without SMTP_HOST nothing is queued or sent.
+        // E-mail: the SMTP_* settings the API uses too; without SMTP_HOST nothing is queued or sent. The silo host registers
+        // the settings it loaded (and checked) at start; the grain tests' silo reads them here.
         services.TryAddSingleton(_ => SmtpOptions.Load(configuration));
         services.TryAddSingleton<IMailSender>(sp =>
             new SmtpMailTransport(sp.GetRequiredService<SmtpOptions>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("ChatBoost.Notifications.Mail")));

@@ -40,9 +40,11 @@ public static class SiloHost
         var defaultCredentials = WhatsAppDefaultCredentialsPolicy.Load(builder.Configuration, builder.Environment.IsProduction());
         var keyRing = KeyRingProtectionSettings.Load(builder.Configuration, builder.Environment.IsProduction());
         var clusterTls = ClusterTlsSettings.Load(builder.Configuration);
+        var smtp = SmtpOptions.Load(builder.Configuration); // at start: a bad SMTP_* setting (SMTP_CA_FILE) stops the silo here
 
         ConfigureLogging(builder, settings.Debug);
         builder.AddChatBoostTelemetry("chatboost-silo");
+        builder.Services.AddSingleton(smtp);
         AddChatBoostServices(builder.Services, settings, builder.Configuration, defaultCredentials, keyRing);
 
         var orleansConnectionString = DatabasePools.From(settings).Orleans;

@@ -24,9 +24,11 @@ public sealed record ReceivedMail(IReadOnlyList<string> Recipients, MimeMessage 
 
 /// <summary>
 /// What a sink demands beyond plain SMTP: STARTTLS with <paramref name="Certificate"/> (it must carry its private key),
-/// then AUTH PLAIN or LOGIN as <paramref name="User"/> with <paramref name="Password"/>.
+/// then AUTH PLAIN or LOGIN as <paramref name="User"/> with <paramref name="Password"/>. Without a certificate the sink
+/// offers no STARTTLS and takes AUTH in plain text: what a client sees when a man in the middle stripped STARTTLS from
+/// the server's capabilities.
 /// </summary>
-public sealed record SmtpSinkSecurity(X509Certificate2 Certificate, string User, string Password);
+public sealed record SmtpSinkSecurity(X509Certificate2? Certificate, string User, string Password);
 
 /// <summary>A client's AUTH as the sink saw it: the user it named, whether the sink accepted it, and whether it came over TLS.</summary>
 public sealed record SmtpLogin(string User, bool Accepted, bool OverTls);
@@ -36,7 +38,8 @@ public sealed record SmtpLogin(string User, bool Accepted, bool OverTls);
 /// (<c>SMTP_SECURITY=none</c>): it keeps every message it takes, parsed with MimeKit, and can refuse the next messages to a
 /// recipient with a transient 451 (<see cref="RefuseNext"/>), as a server that is briefly unable to take mail does.
 /// Started with a <see cref="SmtpSinkSecurity"/> it offers STARTTLS with that certificate and AUTH only once the session is
-/// encrypted, and takes no message before the client authenticated (<c>SMTP_SECURITY=starttls</c> with credentials); it
+/// encrypted (without a certificate: no STARTTLS, AUTH in plain text), and takes no message before the client
+/// authenticated (<c>SMTP_SECURITY=starttls</c> with credentials); it
 /// records every AUTH (<see cref="Logins"/>, never the password), and a test can change the certificate it presents
 /// (<see cref="PresentCertificate"/>) or the password it accepts (<see cref="ChangePassword"/>).
 /// <see cref="Environment"/> is what points a process's <c>SMTP_*</c> settings at it.
@@ -66,10 +69,15 @@ public sealed class SmtpSink : IAsyncDisposable
             .Endpoint(e =>
             {
                 e.Endpoint(new IPEndPoint(IPAddress.Loopback, port));
-                if (security is not null)
+                if (security is { Certificate: not null })
                 {
                     // STARTTLS is offered while the session is plain; AUTH only once it is encrypted; MAIL only after AUTH.
                     e.Certificate(new CertificateFactory(this)).AllowUnsecureAuthentication(false).AuthenticationRequired(true);
+                }
+                else if (security is not null)
+                {
+                    // STARTTLS stripped: AUTH offered in plain text; MAIL only after AUTH.
+                    e.AllowUnsecureAuthentication(true).AuthenticationRequired(true);
                 }
             })
             .Build();
@@ -91,7 +99,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     /// <summary>
     /// The <c>SMTP_*</c> settings that send to this sink: plain SMTP on loopback without credentials, or, for a sink with
-    /// <see cref="SmtpSinkSecurity"/>, STARTTLS and its user and password. (The client must also trust the certificate.)
+    /// <see cref="SmtpSinkSecurity"/>, STARTTLS and its user and password (a client of a sink without a certificate asks for
+    /// STARTTLS too, as a client whose STARTTLS was stripped does). The client must also trust the certificate
+    /// (<c>SMTP_CA_FILE</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string?> Environment(string from)
     {

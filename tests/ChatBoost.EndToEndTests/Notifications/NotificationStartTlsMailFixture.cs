@@ -10,11 +10,10 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// <summary>
 /// The notification mail system whose SMTP server demands STARTTLS and then AUTH (<see cref="SmtpSinkSecurity"/>): the
 /// silos get <c>SMTP_SECURITY=starttls</c>, <see cref="User"/> and <see cref="Password"/>. The server's certificate is
-/// self-signed for 127.0.0.1, made by the fixture. The silos validate it as any server certificate, against the system's
-/// trusted roots: ChatBoost has no setting of its own for a private CA, so the silos are given <c>SSL_CERT_FILE</c>, the
-/// OpenSSL trust file that .NET on Linux reads besides the system's roots, holding this certificate. A second
-/// certificate for the same address (<see cref="UntrustedCertificate"/>) is in no trust file. Attempts are capped at 2,
-/// so a refused mail is given up after one back-off (30 s).
+/// issued for 127.0.0.1 by a private certificate authority the fixture makes (<see cref="Authority"/>); the silos trust
+/// that authority, and only it, through <c>SMTP_CA_FILE</c> (a PEM file with the authority's certificate, no key). A
+/// second certificate for the same address (<see cref="UntrustedCertificate"/>) is issued by another authority, which
+/// no one trusts. Attempts are capped at 2, so a refused mail is given up after one back-off (30 s).
 /// </summary>
 public sealed class NotificationStartTlsMailFixture : NotificationMailFixture
 {
@@ -25,23 +24,33 @@ public sealed class NotificationStartTlsMailFixture : NotificationMailFixture
 
     public const int MaxAttempts = 2;
 
+    private readonly X509Certificate2 _otherAuthority = TestCertificates.CreateAuthority("CN=smtp-impostor-ca.e2e.test");
     private string? _trustFile;
 
-    /// <summary>The certificate the sink presents, and the one the silos trust.</summary>
-    public X509Certificate2 Certificate { get; } = TestCertificates.CreateRsa("CN=smtp-sink.e2e.test", IPAddress.Loopback);
+    public NotificationStartTlsMailFixture()
+    {
+        Certificate = TestCertificates.CreateRsa("CN=smtp-sink.e2e.test", IPAddress.Loopback, Authority);
+        UntrustedCertificate = TestCertificates.CreateRsa("CN=smtp-impostor.e2e.test", IPAddress.Loopback, _otherAuthority);
+    }
 
-    /// <summary>A certificate for the same address that no one trusts.</summary>
-    public X509Certificate2 UntrustedCertificate { get; } = TestCertificates.CreateRsa("CN=smtp-impostor.e2e.test", IPAddress.Loopback);
+    /// <summary>The private certificate authority in the silos' <c>SMTP_CA_FILE</c>.</summary>
+    public X509Certificate2 Authority { get; } = TestCertificates.CreateAuthority("CN=smtp-ca.e2e.test");
+
+    /// <summary>The certificate the sink presents: issued by <see cref="Authority"/>.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>A certificate for the same address issued by another authority, which no one trusts.</summary>
+    public X509Certificate2 UntrustedCertificate { get; }
 
     protected override IReadOnlyDictionary<string, string?> SiloEnvironment => new Dictionary<string, string?>(base.SiloEnvironment)
     {
-        ["SSL_CERT_FILE"] = _trustFile,
+        ["SMTP_CA_FILE"] = _trustFile,
         ["NOTIFICATION_MAIL_MAX_ATTEMPTS"] = MaxAttempts.ToString(CultureInfo.InvariantCulture),
     };
 
     protected override Task<SmtpSink> StartSinkAsync()
     {
-        _trustFile = TestCertificates.WriteTrustPem(Certificate);
+        _trustFile = TestCertificates.WriteTrustPem(Authority);
         return SmtpSink.StartAsync(new SmtpSinkSecurity(Certificate, User, Password));
     }
 
@@ -55,6 +64,8 @@ public sealed class NotificationStartTlsMailFixture : NotificationMailFixture
 
         Certificate.Dispose();
         UntrustedCertificate.Dispose();
+        Authority.Dispose();
+        _otherAuthority.Dispose();
     }
 
     /// <summary>

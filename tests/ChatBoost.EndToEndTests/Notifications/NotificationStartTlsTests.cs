@@ -8,8 +8,9 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// Notification e-mail to an SMTP server that demands STARTTLS and AUTH (<see cref="NotificationStartTlsMailFixture"/>):
 /// the silo's MailKit transport with <c>SMTP_SECURITY=starttls</c>, a user and a password. A mail arrives in an encrypted,
 /// authenticated session; a password the server refuses is an attempt like any refusal (retried after its back-off,
-/// given up after <c>NOTIFICATION_MAIL_MAX_ATTEMPTS</c>); a server whose certificate the silo does not trust never sees
-/// the password. No log of the silo or the API carries the password.
+/// given up after <c>NOTIFICATION_MAIL_MAX_ATTEMPTS</c>); a server whose certificate does not chain to the silo's
+/// <c>SMTP_CA_FILE</c> never sees the password, and its mail is a failed attempt the same way. No log of the silo or the
+/// API carries the password.
 /// </summary>
 public sealed partial class NotificationStartTlsTests(NotificationStartTlsMailFixture fixture) : IClassFixture<NotificationStartTlsMailFixture>
 {
@@ -88,24 +89,31 @@ public sealed partial class NotificationStartTlsTests(NotificationStartTlsMailFi
     }
 
     [Fact]
-    public async Task ToAServerWhoseCertificateTheSiloDoesNotTrust_ThePasswordIsNeverSent_AndNoMailIsTaken()
+    public async Task ToAServerWhoseCertificateIsOfAnotherCa_ThePasswordIsNeverSent_AndTheMailIsAFailedAttempt_ThenGivenUp()
     {
         var user = await System.Http.NewUserAsync("smtp-impostor");
         await fixture.EmailOnAsync(user.Token, "test");
         var mark = Silo.OutputLength;
         var logins = Sink.Logins.Count;
 
-        // Another certificate for the same address, in no trust file: what a server in the middle would present.
+        // A certificate for the same address from an authority not in SMTP_CA_FILE: what a server in the middle would present.
         Sink.PresentCertificate(fixture.UntrustedCertificate);
         try
         {
-            await fixture.TestNotificationAsync(user.Token, "Not for an impostor");
+            var id = await fixture.TestNotificationAsync(user.Token, "Not for an impostor");
 
-            // MailKit's refusal of the certificate, in the silo's log. (The transport does not catch it as an SMTP failure:
-            // the mailer's run fails and the row waits for its lease instead of counting an attempt. Not asserted here.)
-            const string refusal = "The server's SSL certificate could not be validated";
-            var log = await FlowEngineFixture.PollAsync(() => Task.FromResult(Silo.OutputSince(mark)), l => l.Contains(refusal, StringComparison.Ordinal));
-            Assert.Contains(refusal, log, StringComparison.Ordinal);
+            // The refused certificate is a failed attempt like any refusal: retried after its back-off, then given up.
+            var first = await FlowEngineFixture.PollAsync(() => fixture.MailRowAsync(id), r => r?.Attempts >= 1);
+            Assert.Equal(("pending", 1), (first?.State, first?.Attempts));
+            var last = await FlowEngineFixture.PollAsync(() => fixture.MailRowAsync(id), r => r?.State != "pending");
+            Assert.Equal(("failed", NotificationStartTlsMailFixture.MaxAttempts), (last?.State, last?.Attempts));
+
+            // The silo says why: the certificate does not chain to SMTP_CA_FILE's authority.
+            var log = Silo.OutputSince(mark);
+            Assert.Contains(
+                $"to {user.Email} failed: the server's certificate (CN=smtp-impostor.e2e.test) does not chain to a root in SMTP_CA_FILE",
+                log, StringComparison.Ordinal);
+            Assert.Contains($"Notification mail notification-{id}@chatboost to user {user.Id} given up after {NotificationStartTlsMailFixture.MaxAttempts} attempts", log, StringComparison.Ordinal);
 
             Assert.Equal(logins, Sink.Logins.Count);
             Assert.Empty(Sink.To(user.Email));
