@@ -43,7 +43,9 @@ public sealed class ClusterScene : IAsyncDisposable
 
     /// <param name="redis">Another Redis than the test environment's (a scenario that stops it).</param>
     /// <param name="postgresServer">Another PostgreSQL server (a scenario that restarts it).</param>
-    public static async Task<ClusterScene> StartAsync(int silos = 3, int apis = 2, string? redis = null, string? postgresServer = null)
+    /// <param name="settings">More environment variables for every process (a scenario's own limits).</param>
+    public static async Task<ClusterScene> StartAsync(
+        int silos = 3, int apis = 2, string? redis = null, string? postgresServer = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var fake = FakeGraphApiApp.Build([
             "--urls", "http://127.0.0.1:0", "--FAKE_GRAPH_ANY_PHONE_NUMBER=true", "--FAKE_GRAPH_ENFORCE_WINDOW=false",
@@ -60,6 +62,11 @@ public sealed class ClusterScene : IAsyncDisposable
         if (redis is not null)
         {
             environment["REDIS_URL"] = redis;
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
         }
 
         ChatBoostSystem system;

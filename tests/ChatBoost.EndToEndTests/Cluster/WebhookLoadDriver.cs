@@ -76,6 +76,7 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
     private Task? _loop;
     private int _next;
     private int _responses503;
+    private int _responses503WithoutRetryAfter;
     private int _responsesOther5xx;
     private int _brokenConnections;
 
@@ -95,6 +96,9 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
     public IReadOnlyCollection<DrivenMessage> Messages => _messages;
 
     public int Responses503 => _responses503;
+
+    /// <summary>503 answers without a Retry-After header: Meta would retry them on its own schedule, not ours.</summary>
+    public int Responses503WithoutRetryAfter => _responses503WithoutRetryAfter;
 
     public int ResponsesOther5xx => _responsesOther5xx;
 
@@ -250,6 +254,11 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
         try
         {
             using var response = await _http.SendAsync(request);
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is null)
+            {
+                Interlocked.Increment(ref _responses503WithoutRetryAfter);
+            }
+
             return (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
