@@ -100,6 +100,14 @@ cb_log "CHATBOOST_TEST_PG=$CHATBOOST_TEST_PG"
 cb_log "CHATBOOST_TEST_REDIS=$CHATBOOST_TEST_REDIS"
 
 # ------------------------------------------------------------ build + test ----
+# The machine's CPU ticks, busy and idle (idle + iowait), from /proc/stat: how loaded the test run was.
+cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }
+cpu_busy_percent() {
+    local b0 i0 b1 i1
+    read -r b0 i0 <<<"$1"; read -r b1 i1 <<<"$2"
+    awk -v b="$((b1 - b0))" -v i="$((i1 - i0))" 'BEGIN { printf "%.0f", (b + i) > 0 ? 100 * b / (b + i) : 0 }'
+}
+
 build_rc=0
 test_rc=0
 cb_log "dotnet build ChatBoost.sln -c $CONFIG"
@@ -111,8 +119,10 @@ if [ "$build_rc" -eq 0 ]; then
     # (A fixed LogFileName makes every project overwrite the same file.)
     # A test that hangs is stopped after TEST_HANG_TIMEOUT and the run fails naming it, instead of
     # holding CI until its own limit.
+    cpu_before=$(cpu_ticks)
     cb_run dotnet test ChatBoost.sln -c "$CONFIG" --no-build --results-directory "$RESULTS_DIR" \
         --logger trx --blame-hang-timeout "${TEST_HANG_TIMEOUT:-8m}" --blame-hang-dump-type none "${TEST_ARGS[@]}" || test_rc=$?
+    cb_log "CPU busy while the tests ran: $(cpu_busy_percent "$cpu_before" "$(cpu_ticks)")% of $(nproc) cores"
 else
     cb_warn "build failed (exit $build_rc); tests not run"
 fi
