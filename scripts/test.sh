@@ -105,7 +105,7 @@ cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $5+$6}' /proc/stat; }
 cpu_busy_percent() {
     local b0 i0 b1 i1
     read -r b0 i0 <<<"$1"; read -r b1 i1 <<<"$2"
-    awk -v b="$((b1 - b0))" -v i="$((i1 - i0))" 'BEGIN { printf "%.0f", (b + i) > 0 ? 100 * b / (b + i) : 0 }'
+    awk -v b="$((b1 - b0))" -v i="$((i1 - i0))" 'BEGIN { printf "%.0f", ((b + i) > 0 ? 100 * b / (b + i) : 0) }'
 }
 
 build_rc=0

@@ -16,6 +16,7 @@ namespace ChatBoost.EndToEndTests.Analytics;
 /// and every endpoint answers figures equal to a direct count over the raw rows and to each other. A viewer reads them,
 /// a non-member gets 404.
 /// </summary>
+[Collection(AnalyticsEndToEndCollection.Name)]
 public sealed class AnalyticsEndToEndTests : IAsyncLifetime
 {
     private const string AppSecret = "analytics-e2e-app-secret";

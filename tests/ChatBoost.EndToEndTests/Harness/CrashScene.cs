@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ChatBoost.EndToEndTests.Bots;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
 
@@ -74,5 +78,86 @@ public sealed class CrashScene : IAsyncDisposable
         }
 
         return rows;
+    }
+
+    /// <summary>A bot of a new owner on a fresh number whose default flow replies once (one send_message node) and ends.</summary>
+    public async Task<(long BotId, string PhoneNumberId)> ReplyingBotAsync(string ownerName, string accessToken)
+    {
+        var http = System.Http;
+        var owner = (await http.NewUserAsync(ownerName)).Token;
+        var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
+        var botId = await http.CreateBotAsync(owner, new
+        {
+            name = "Crash bot",
+            is_whatsapp_enabled = true,
+            whatsapp_phone_number_id = phoneNumberId,
+            whatsapp_access_token = accessToken,
+        });
+        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
+        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks, {{contact.first_name}}!"));
+        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner);
+        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
+        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
+        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
+        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner);
+        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+
+        return (botId, phoneNumberId);
+    }
+
+    /// <summary>A customer's "hello", delivered by the fake as Meta would (signed with <see cref="AppSecret"/>): it must be acknowledged.</summary>
+    public async Task InboundAsync(string phoneNumberId, string phone)
+    {
+        var message = new JsonObject
+        {
+            ["webhook_url"] = new Uri(System.BaseAddress, "/whatsapp/webhook").ToString(),
+            ["app_secret"] = AppSecret,
+            ["phone_number_id"] = phoneNumberId,
+            ["from"] = phone,
+            ["profile_name"] = "Customer " + phone[^3..],
+            ["text"] = "hello",
+        };
+        using var response = await Fake.PostAsJsonAsync("/_fake/inbound", message);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"/_fake/inbound: {response.StatusCode} {text}");
+        var statuses = JsonNode.Parse(text)!["http_statuses"]!.AsArray().Select(s => s!.GetValue<int>()).ToArray();
+        Assert.True(statuses is [200], $"{phone}: the webhook was not acknowledged: [{string.Join(", ", statuses)}]");
+    }
+
+    /// <summary>A POST to the fake's control API (hold or release sends), which must succeed.</summary>
+    public async Task FakeAsync(string path, object body)
+    {
+        using var response = await Fake.PostAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Successful sends the fake accepted from this number, per recipient.</summary>
+    public async Task<Dictionary<string, int>> SendsPerRecipientAsync(string phoneNumberId)
+    {
+        var text = await Fake.GetStringAsync(new Uri($"/_fake/requests?phone_number_id={phoneNumberId}&limit=10000", UriKind.Relative));
+        return JsonNode.Parse(text)!["requests"]!.AsArray()
+            .Where(r => r!["http_status"]?.GetValue<int>() == 200 && r["to"] is not null)
+            .GroupBy(r => r!["to"]!.GetValue<string>())
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>A count over the bot's rows (<c>@b</c> is its id).</summary>
+    public static async Task<long> CountAsync(NpgsqlConnection db, string sql, long botId)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("b", botId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The events of the contact's execution logs on the bot, in order, comma-separated.</summary>
+    public static async Task<string> ExecutionLogAsync(NpgsqlConnection db, long botId, string phone)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT string_agg(l.event, ',' ORDER BY l.seq) FROM flow_execution_logs l JOIN flow_executions e ON e.id = l.execution_id
+            WHERE e.bot_id = @b AND e.contact_wa_id = @w
+            """, db);
+        command.Parameters.AddWithValue("b", botId);
+        command.Parameters.AddWithValue("w", phone);
+        return (await command.ExecuteScalarAsync()) as string ?? "";
     }
 }

@@ -46,6 +46,7 @@ public sealed class SharedSystemFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
+[ExpectedDuration(200)]
 public sealed class SystemCollection : ICollectionFixture<SharedSystemFixture>
 {
     public const string Name = "system";
@@ -56,6 +57,7 @@ public sealed class SystemCollection : ICollectionFixture<SharedSystemFixture>
 /// first — the authorization matrix and its neighbours — run beside it instead of after it.
 /// </summary>
 [CollectionDefinition(Name)]
+[ExpectedDuration(115)]
 public sealed class SecondSystemCollection : ICollectionFixture<SharedSystemFixture>
 {
     public const string Name = "system-2";

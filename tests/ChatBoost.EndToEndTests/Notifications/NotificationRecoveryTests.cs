@@ -7,6 +7,7 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// the notifications made meanwhile reach the client after it reconnects with <c>after=</c>, each once, in order (and
 /// after the silo crash, the socket that stayed open gets them too, from the renewed subscription's replay).
 /// </summary>
+[Collection(NotificationRecoveryCollection.Name)]
 public sealed class NotificationRecoveryTests(NotificationSystemFixture fixture) : IClassFixture<NotificationSystemFixture>
 {
     private ChatBoostSystem System => fixture.System;

@@ -17,6 +17,7 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// due rows oldest first and sends a batch in order, so a mail that was queued before one that arrived would have arrived
 /// first.
 /// </remarks>
+[Collection(NotificationSmtpCollection.Name)]
 public sealed class NotificationSmtpTests(NotificationMailFixture fixture) : IClassFixture<NotificationMailFixture>
 {
     private static readonly TimeSpan Timeout = NotificationMailFixture.MailTimeout;

@@ -12,6 +12,7 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// <c>SMTP_CA_FILE</c> never sees the password, and its mail is a failed attempt the same way. No log of the silo or the
 /// API carries the password.
 /// </summary>
+[Collection(NotificationStartTlsCollection.Name)]
 public sealed partial class NotificationStartTlsTests(NotificationStartTlsMailFixture fixture) : IClassFixture<NotificationStartTlsMailFixture>
 {
     private static readonly TimeSpan Timeout = NotificationMailFixture.MailTimeout;

@@ -9,6 +9,7 @@ namespace ChatBoost.EndToEndTests.Notifications;
 /// crosses the wire in clear, and the mail is a failed attempt like any other — retried after its back-off, then given
 /// up after <c>NOTIFICATION_MAIL_MAX_ATTEMPTS</c>, not retried forever.
 /// </summary>
+[Collection(NotificationStrippedStartTlsCollection.Name)]
 public sealed class NotificationStrippedStartTlsTests(NotificationStrippedStartTlsMailFixture fixture) : IClassFixture<NotificationStrippedStartTlsMailFixture>
 {
     private ChatBoostSystem System => fixture.System;
