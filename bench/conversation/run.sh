@@ -13,6 +13,7 @@
 #   WARMUP_RATE (50) WARMUP_SECONDS (3); DRAIN_SECONDS (30); SETTLE_SECONDS (11); WHATSAPP_RATE (1000) pacing
 #   BENCH_PG_PORT (55470) BENCH_REDIS_PORT (56420) BENCH_API_PORT (8120) BENCH_FLOOR_PORT (8121) BENCH_FAKE_PORT (8122)
 #   BENCH_SILO_PORT (11150) BENCH_GATEWAY_PORT (30050); BENCH_ENVIRONMENT (production); KEEP=1 keeps the work dir
+#   SILOS (1): silos in the cluster, silo i on BENCH_SILO_PORT+i-1 / BENCH_GATEWAY_PORT+i-1 (the run starts once all are Active)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -30,6 +31,8 @@ SETTLE_SECONDS=${SETTLE_SECONDS:-11}
 KEYWORD_TRIGGERS=${KEYWORD_TRIGGERS:-0}
 PG_STATEMENTS=${PG_STATEMENTS:-0}
 WHATSAPP_RATE=${WHATSAPP_RATE:-1000}
+SILOS=${SILOS:-1}
+[[ "$SILOS" =~ ^[1-9]$ ]] || { echo "SILOS must be 1..9 (got '$SILOS')" >&2; exit 2; }
 PG_PORT=${BENCH_PG_PORT:-55470}
 REDIS_PORT=${BENCH_REDIS_PORT:-56420}
 API_PORT=${BENCH_API_PORT:-8120}
@@ -54,7 +57,8 @@ LOG_DIR="$WORK/logs"
 mkdir -p "$LOG_DIR"
 PG_DATA="$WORK/postgres"
 REDIS_DIR="$WORK/redis"
-STARTED_PG=0 STARTED_REDIS=0 SILO_PID="" API_PID="" FLOOR_PID=""
+STARTED_PG=0 STARTED_REDIS=0 API_PID="" FLOOR_PID=""
+SILO_PIDS=()
 
 cleanup() {
     local rc=$?
@@ -63,7 +67,8 @@ cleanup() {
     cb_kill_child_group || true
     cb_stop_pid "$FLOOR_PID" "floor" 10 group || true
     cb_stop_pid "$API_PID" "API" 20 group || true
-    cb_stop_pid "$SILO_PID" "silo" 40 group || true
+    local pid
+    for pid in "${SILO_PIDS[@]}"; do cb_stop_pid "$pid" "silo" 40 group || true; done
     if [ "$STARTED_REDIS" -eq 1 ]; then cb_redis_stop "$REDIS_DIR" "$REDIS_PORT" || true; fi
     if [ "$STARTED_PG" -eq 1 ]; then cb_pg_stop "$PG_DATA" || true; fi
     if [ "${KEEP:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
@@ -84,8 +89,12 @@ command -v dotnet >/dev/null 2>&1 || cb_die "dotnet not found; install the .NET 
 command -v curl >/dev/null 2>&1 || cb_die "curl not found"
 cb_ensure_packages postgres redis
 for p in "$PG_PORT:BENCH_PG_PORT" "$REDIS_PORT:BENCH_REDIS_PORT" "$API_PORT:BENCH_API_PORT" "$FLOOR_PORT:BENCH_FLOOR_PORT" \
-         "$FAKE_PORT:BENCH_FAKE_PORT" "$SILO_PORT:BENCH_SILO_PORT" "$GATEWAY_PORT:BENCH_GATEWAY_PORT"; do
+         "$FAKE_PORT:BENCH_FAKE_PORT"; do
     cb_require_free_port "${p%%:*}" "the benchmark" "${p#*:}"
+done
+for ((i = 0; i < SILOS; i++)); do
+    cb_require_free_port "$((SILO_PORT + i))" "the benchmark" BENCH_SILO_PORT
+    cb_require_free_port "$((GATEWAY_PORT + i))" "the benchmark" BENCH_GATEWAY_PORT
 done
 
 # ------------------------------------------------------------------ servers ----
@@ -127,24 +136,37 @@ cb_log "applying migrations"
 cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 2>&1 \
     || { show_log "$LOG_DIR/migrate.log"; cb_die "migrations failed"; }
 
-cb_log "starting silo, API (port $API_PORT, ENVIRONMENT=$ENVIRONMENT, WHATSAPP_RATE_PER_SECOND=$WHATSAPP_RATE) and floor (port $FLOOR_PORT)"
-(cd "$SILO_DIR" && exec setsid dotnet ChatBoost.Silo.dll) >"$LOG_DIR/silo.log" 2>&1 </dev/null &
-SILO_PID=$!
+cb_log "starting $SILOS silo(s), API (port $API_PORT, ENVIRONMENT=$ENVIRONMENT, WHATSAPP_RATE_PER_SECOND=$WHATSAPP_RATE) and floor (port $FLOOR_PORT)"
+silo_log() { if [ "$1" -eq 0 ]; then echo "$LOG_DIR/silo.log"; else echo "$LOG_DIR/silo$(($1 + 1)).log"; fi; }
+for ((i = 0; i < SILOS; i++)); do
+    (cd "$SILO_DIR" && SILO_PORT=$((SILO_PORT + i)) GATEWAY_PORT=$((GATEWAY_PORT + i)) exec setsid dotnet ChatBoost.Silo.dll) \
+        >"$(silo_log "$i")" 2>&1 </dev/null &
+    SILO_PIDS+=($!)
+done
 (cd "$API_DIR" && ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" exec setsid dotnet ChatBoost.Api.dll) >"$LOG_DIR/api.log" 2>&1 </dev/null &
 API_PID=$!
 (cd "$FLOOR_DIR" && FLOOR_CONNECTION_STRING="$DB_CONNECTION;Maximum Pool Size=64" \
     exec setsid dotnet Floor.dll --urls "http://127.0.0.1:$FLOOR_PORT") >"$LOG_DIR/floor.log" 2>&1 </dev/null &
 FLOOR_PID=$!
 
+# Silos the membership table (a Redis hash, one field per incarnation) holds as Active.
+active_silos() {
+    redis-cli -p "$REDIS_PORT" --raw HVALS "$ORLEANS_SERVICE_ID/members/$ORLEANS_CLUSTER_ID" 2>/dev/null \
+        | grep -cE '"Status": ?(3|"Active")' || true
+}
 deadline=$((SECONDS + 180))
 until [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
-      && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ]; do
-    for p in "$SILO_PID:silo" "$API_PID:api" "$FLOOR_PID:floor"; do
+      && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ] && [ "$(active_silos)" -ge "$SILOS" ]; do
+    for ((i = 0; i < SILOS; i++)); do
+        kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { show_log "$(silo_log "$i")"; cb_die "silo $((i + 1)) exited during startup"; }
+    done
+    for p in "$API_PID:api" "$FLOOR_PID:floor"; do
         kill -0 "${p%%:*}" 2>/dev/null || { show_log "$LOG_DIR/${p#*:}.log"; cb_die "the ${p#*:} exited during startup"; }
     done
-    [ "$SECONDS" -lt "$deadline" ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "not ready after 180s"; }
+    [ "$SECONDS" -lt "$deadline" ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "not ready after 180s ($(active_silos) of $SILOS silos active)"; }
     sleep 1
 done
+cb_log "$(active_silos) silo(s) active"
 
 # ------------------------------------------------------------------ run ----
 cb_log "running ConversationBench (rates $RATES/s, $PHASE_SECONDS s each; output also in $LOG_DIR/bench.out)"

@@ -9,7 +9,8 @@ using ChatBoost.Bench.Notifications;
 
 // Opens S sockets on /ws (one user each, tickets from POST /notifications/ws-ticket), then creates R notifications per
 // second for S seconds (POST /notifications/test to a random connected user, open loop) and measures, per notification,
-// the time from just before its POST to its frame on the user's socket. Reads the API process's RSS and CPU from /proc.
+// the time from just before its POST to its frame on the user's socket. Reads the API process's RSS and the CPU of the
+// API, the silo, this client and the whole machine from /proc (what is left of the machine's share is mostly PostgreSQL).
 var options = Args.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromSeconds(30) };
 var clock = Stopwatch.StartNew();
@@ -57,6 +58,9 @@ Console.WriteLine($"API RSS: {rssBefore / 1048576.0:F0} MB before, {rssIdle / 10
 var sent = 0L;
 var failed = 0L;
 var cpuBefore = Proc.CpuSeconds(options.ApiPid);
+var siloCpuBefore = Proc.CpuSeconds(options.SiloPid);
+var ownCpuBefore = Proc.CpuSeconds(Environment.ProcessId);
+var machineBefore = Proc.MachineTicks();
 var run = Stopwatch.StartNew();
 var inflight = new SemaphoreSlim(512);
 var posts = new List<Task>();
@@ -109,6 +113,10 @@ for (var n = 0L; run.Elapsed < TimeSpan.FromSeconds(options.Seconds); n++)
 await Task.WhenAll(posts);
 var elapsed = run.Elapsed.TotalSeconds;
 var cpu = Proc.CpuSeconds(options.ApiPid) - cpuBefore;
+var siloCpu = Proc.CpuSeconds(options.SiloPid) - siloCpuBefore;
+var ownCpu = Proc.CpuSeconds(Environment.ProcessId) - ownCpuBefore;
+var machineAfter = Proc.MachineTicks();
+var machineBusy = 100.0 * (machineAfter.Busy - machineBefore.Busy) / Math.Max(1, machineAfter.Total - machineBefore.Total);
 var drain = Stopwatch.StartNew();
 while (Interlocked.Read(ref received) < Interlocked.Read(ref sent) && drain.Elapsed < TimeSpan.FromSeconds(15))
 {
@@ -120,6 +128,7 @@ double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.L
 Console.WriteLine($"notifications: {sent} created in {elapsed:F1} s ({sent / elapsed:F0}/s asked {options.Rate}/s), {failed} refused or skipped, {received} received on sockets");
 Console.WriteLine($"latency POST → frame: p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms, max {(sorted.Length == 0 ? double.NaN : sorted[^1]):F1} ms");
 Console.WriteLine($"API CPU: {cpu:F1} s over {elapsed:F1} s ({cpu / elapsed * 100:F0}% of one core); RSS at the end {Proc.RssBytes(options.ApiPid) / 1048576.0:F0} MB");
+Console.WriteLine($"silo CPU {siloCpu / elapsed * 100:F0}%, this client {ownCpu / elapsed * 100:F0}% of one core; the machine {machineBusy:F0}% busy over its {Environment.ProcessorCount} cores");
 foreach (var socket in sockets)
 {
     socket.Abort();
@@ -155,7 +164,7 @@ async Task ReadAsync(ClientWebSocket socket)
     }
 }
 
-internal sealed record Args(string Api, string Database, string SecretKey, int ApiPid, int Sockets, int Rate, int Seconds)
+internal sealed record Args(string Api, string Database, string SecretKey, int ApiPid, int SiloPid, int Sockets, int Rate, int Seconds)
 {
     public static Args Parse(string[] args)
     {
@@ -166,7 +175,7 @@ internal sealed record Args(string Api, string Database, string SecretKey, int A
         }
 
         return new Args(
-            map["api"], map["database"], map["secret"], int.Parse(map["api-pid"], CultureInfo.InvariantCulture),
+            map["api"], map["database"], map["secret"], int.Parse(map["api-pid"], CultureInfo.InvariantCulture), int.Parse(map["silo-pid"], CultureInfo.InvariantCulture),
             int.Parse(map.GetValueOrDefault("sockets", "1000"), CultureInfo.InvariantCulture),
             int.Parse(map.GetValueOrDefault("rate", "200"), CultureInfo.InvariantCulture),
             int.Parse(map.GetValueOrDefault("seconds", "30"), CultureInfo.InvariantCulture));
@@ -182,5 +191,13 @@ internal static class Proc
     {
         var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>The machine's CPU ticks from /proc/stat: busy (user, nice, system, irq, softirq) and all of them (idle and iowait too).</summary>
+    public static (long Busy, long Total) MachineTicks()
+    {
+        var ticks = File.ReadLines("/proc/stat").First(l => l.StartsWith("cpu ", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(7).Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6], ticks.Sum());
     }
 }

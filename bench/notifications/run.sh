@@ -3,7 +3,7 @@
 # bench/notifications/run.sh — S open /ws sockets on one API process and one silo, R notifications per second to them:
 # delivery latency (POST → frame) p50/p99, memory per idle socket, the API's CPU. See bench/README.md ("notifications").
 #
-#   SOCKETS=2000 RATE=200 SECONDS_RUN=30 bash bench/notifications/run.sh
+#   SOCKETS=10000 RATE=1000 SECONDS_RUN=30 bash bench/notifications/run.sh   (the size; defaults 2000, 200, 30)
 #
 # Starts throw-away PostgreSQL and Redis, one silo and the API (Release), runs NotificationBench, stops everything.
 # Environment (optional): SOCKETS (2000) RATE (200) SECONDS_RUN (30) BENCH_PG_PORT (55480) BENCH_REDIS_PORT (56480)
@@ -96,5 +96,5 @@ done
 
 cb_log "running NotificationBench ($SOCKETS sockets, $RATE notifications/s for $SECONDS_RUN s)"
 cb_run_in "$BENCH_DIR" dotnet NotificationBench.dll --api "http://127.0.0.1:$API_PORT" --database "$DB_CONNECTION" --secret "$SECRET_KEY" \
-    --api-pid "$API_PID" --sockets "$SOCKETS" --rate "$RATE" --seconds "$SECONDS_RUN" \
+    --api-pid "$API_PID" --silo-pid "$SILO_PID" --sockets "$SOCKETS" --rate "$RATE" --seconds "$SECONDS_RUN" \
     || { show_log "$LOG_DIR/api.log"; cb_die "NotificationBench failed"; }
