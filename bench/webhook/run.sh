@@ -11,7 +11,7 @@
 #   DURATION (10) seconds per max-throughput run; CONNECTIONS (64); WRK_THREADS (1); WARMUP (3) seconds
 #   RATE (1000) messages/s for the fixed-rate runs, RATE_SECONDS (15)
 #   BODIES (100000) signed bodies for the max-throughput webhook run (each wamid used once if enough)
-#   BENCH_PG_PORT (55460) BENCH_REDIS_PORT (56410) BENCH_API_PORT (8110) BENCH_FLOOR_PORT (8111)
+#   BENCH_PG_PORT (55460) BENCH_REDIS_PORT (56410) BENCH_API_PORT (8110) BENCH_FLOOR_PORT (8111) BENCH_FAKE_PORT (8112)
 #   BENCH_SILO_PORT (11140) BENCH_GATEWAY_PORT (30040)
 #   BENCH_ENVIRONMENT (production) ENVIRONMENT of the silo and API; KEEP=1 keeps the work dir (logs, data)
 #   ANALYTICS_AB=1: after the runs, restart the silo with ANALYTICS_ENABLED=false and run the webhook again
@@ -35,6 +35,8 @@ PG_PORT=${BENCH_PG_PORT:-55460}
 REDIS_PORT=${BENCH_REDIS_PORT:-56410}
 API_PORT=${BENCH_API_PORT:-8110}
 FLOOR_PORT=${BENCH_FLOOR_PORT:-8111}
+# The fake Graph API: a bot proves at Meta that its token reaches its number before it may take it.
+FAKE_PORT=${BENCH_FAKE_PORT:-8112}
 export SILO_PORT=${BENCH_SILO_PORT:-11140}
 export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-30040}
 export ENVIRONMENT=${BENCH_ENVIRONMENT:-production}
@@ -55,7 +57,7 @@ LOG_DIR="$WORK/logs"
 mkdir -p "$LOG_DIR"
 PG_DATA="$WORK/postgres"
 REDIS_DIR="$WORK/redis"
-STARTED_PG=0 STARTED_REDIS=0 SILO_PID="" API_PID="" FLOOR_PID=""
+STARTED_PG=0 STARTED_REDIS=0 SILO_PID="" API_PID="" FLOOR_PID="" FAKE_PID=""
 
 cleanup() {
     local rc=$?
@@ -63,6 +65,7 @@ cleanup() {
     trap '' INT TERM
     cb_kill_child_group || true
     cb_stop_pid "$FLOOR_PID" "floor" 10 group || true
+    cb_stop_pid "$FAKE_PID" "fake Graph API" 10 group || true
     cb_stop_pid "$API_PID" "API" 20 group || true
     cb_stop_pid "$SILO_PID" "silo" 40 group || true
     if [ "$STARTED_REDIS" -eq 1 ]; then cb_redis_stop "$REDIS_DIR" "$REDIS_PORT" || true; fi
@@ -87,7 +90,7 @@ command -v python3 >/dev/null 2>&1 || cb_die "python3 not found"
 cb_ensure_packages postgres redis
 command -v wrk >/dev/null 2>&1 || cb_apt_install wrk
 for p in "$PG_PORT:BENCH_PG_PORT" "$REDIS_PORT:BENCH_REDIS_PORT" "$API_PORT:BENCH_API_PORT" "$FLOOR_PORT:BENCH_FLOOR_PORT" \
-         "$SILO_PORT:BENCH_SILO_PORT" "$GATEWAY_PORT:BENCH_GATEWAY_PORT"; do
+         "$FAKE_PORT:BENCH_FAKE_PORT" "$SILO_PORT:BENCH_SILO_PORT" "$GATEWAY_PORT:BENCH_GATEWAY_PORT"; do
     cb_require_free_port "${p%%:*}" "the benchmark" "${p#*:}"
 done
 
@@ -104,10 +107,12 @@ SECRET_KEY=$(head -c 48 /dev/urandom | base64 -w0); export SECRET_KEY
 APP_SECRET=$(cb_random_hex 32)
 export WHATSAPP_APP_SECRET=$APP_SECRET
 WHATSAPP_WEBHOOK_VERIFY_TOKEN=$(cb_random_hex 16); export WHATSAPP_WEBHOOK_VERIFY_TOKEN
+export WHATSAPP_API_BASE_URL="http://127.0.0.1:$FAKE_PORT"
+ACCESS_TOKEN="EAAB-webhook-bench-$(cb_random_hex 8)"
 
 # Only what the benchmark runs (not the tests): silo, API and the three bench tools.
 for proj in ChatBoost.Silo/ChatBoost.Silo.csproj ChatBoost.Api/ChatBoost.Api.csproj bench/webhook/Floor/Floor.csproj \
-            bench/webhook/Generator/Generator.csproj bench/webhook/RateDriver/RateDriver.csproj; do
+            bench/webhook/Generator/Generator.csproj bench/webhook/RateDriver/RateDriver.csproj tools/ChatBoost.FakeGraphApi/ChatBoost.FakeGraphApi.csproj; do
     cb_log "dotnet build $proj -c $CONFIG"
     cb_run dotnet build "$ROOT/$proj" -c "$CONFIG" -nologo -v:q -clp:NoSummary >>"$LOG_DIR/build.log" 2>&1 \
         || { grep -E ': (error|warning) ' "$LOG_DIR/build.log" | sort -u | head -n 40 >&2 || true; cb_die "build failed (log: $LOG_DIR/build.log)"; }
@@ -117,6 +122,7 @@ API_DIR="$ROOT/ChatBoost.Api/bin/$CONFIG/$TFM"
 FLOOR_DIR="$HERE/Floor/bin/$CONFIG/$TFM"
 GEN_DLL="$HERE/Generator/bin/$CONFIG/$TFM/Generator.dll"
 DRIVER_DLL="$HERE/RateDriver/bin/$CONFIG/$TFM/RateDriver.dll"
+FAKE_DIR="$ROOT/tools/ChatBoost.FakeGraphApi/bin/$CONFIG/$TFM"
 
 cb_log "applying migrations"
 cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 2>&1 \
@@ -130,11 +136,15 @@ API_PID=$!
 (cd "$FLOOR_DIR" && FLOOR_CONNECTION_STRING="Host=127.0.0.1;Port=$PG_PORT;Username=chatboost;Password=$pg_password;Database=chatboost;Maximum Pool Size=64" \
     exec setsid dotnet Floor.dll --urls "http://127.0.0.1:$FLOOR_PORT") >"$LOG_DIR/floor.log" 2>&1 </dev/null &
 FLOOR_PID=$!
+(cd "$FAKE_DIR" && FAKE_GRAPH_ANY_PHONE_NUMBER=true exec setsid dotnet ChatBoost.FakeGraphApi.dll --urls "http://127.0.0.1:$FAKE_PORT") \
+    >"$LOG_DIR/fake.log" 2>&1 </dev/null &
+FAKE_PID=$!
 
 deadline=$((SECONDS + 180))
-until [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
+until [ "$(cb_http_status "http://127.0.0.1:$FAKE_PORT/_fake/health")" = 200 ] \
+      && [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
       && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ]; do
-    for p in "$SILO_PID:silo" "$API_PID:api" "$FLOOR_PID:floor"; do
+    for p in "$SILO_PID:silo" "$API_PID:api" "$FLOOR_PID:floor" "$FAKE_PID:fake"; do
         kill -0 "${p%%:*}" 2>/dev/null || { show_log "$LOG_DIR/${p#*:}.log"; cb_die "the ${p#*:} exited during startup"; }
     done
     [ "$SECONDS" -lt "$deadline" ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "not ready after 180s"; }
@@ -151,7 +161,7 @@ TOKEN=$(curl -sf -X POST "$API/auth/token" -H 'Content-Type: application/json' \
     -d '{"username":"bench@example.com","password":"correct horse battery staple"}' | json access_token) \
     || cb_die "POST /auth/token failed"
 BOT_ID=$(curl -sf -X POST "$API/bots/" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"bench\",\"is_whatsapp_enabled\":true,\"whatsapp_phone_number_id\":\"$PHONE_NUMBER_ID\",\"whatsapp_app_secret\":\"$APP_SECRET\",\"whatsapp_webhook_verify_token\":\"$WHATSAPP_WEBHOOK_VERIFY_TOKEN\"}" \
+    -d "{\"name\":\"bench\",\"is_whatsapp_enabled\":true,\"whatsapp_phone_number_id\":\"$PHONE_NUMBER_ID\",\"whatsapp_access_token\":\"$ACCESS_TOKEN\",\"whatsapp_app_secret\":\"$APP_SECRET\",\"whatsapp_webhook_verify_token\":\"$WHATSAPP_WEBHOOK_VERIFY_TOKEN\"}" \
     | json id) || cb_die "POST /bots/ failed"
 cb_log "bot $BOT_ID, phone number id $PHONE_NUMBER_ID"
 
