@@ -149,11 +149,7 @@ API_PID=$!
     exec setsid dotnet Floor.dll --urls "http://127.0.0.1:$FLOOR_PORT") >"$LOG_DIR/floor.log" 2>&1 </dev/null &
 FLOOR_PID=$!
 
-# Silos the membership table (a Redis hash, one field per incarnation) holds as Active.
-active_silos() {
-    redis-cli -p "$REDIS_PORT" --raw HVALS "$ORLEANS_SERVICE_ID/members/$ORLEANS_CLUSTER_ID" 2>/dev/null \
-        | grep -cE '"Status": ?(3|"Active")' || true
-}
+active_silos() { cb_active_silos "$REDIS_PORT" "$ORLEANS_SERVICE_ID" "$ORLEANS_CLUSTER_ID"; }
 deadline=$((SECONDS + 180))
 until [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
       && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ] && [ "$(active_silos)" -ge "$SILOS" ]; do

@@ -15,7 +15,8 @@
 #   BENCH_SILO_PORT (11140) BENCH_GATEWAY_PORT (30040)
 #   BENCH_ENVIRONMENT (production) ENVIRONMENT of the silo and API; KEEP=1 keeps the work dir (logs, data)
 #   ANALYTICS_AB=1: after the runs, restart the silo with ANALYTICS_ENABLED=false and run the webhook again
-#     (max throughput and fixed rate): ingest with analytics on vs off, ratio in the same run
+#     (max throughput and fixed rate): ingest with analytics on vs off, ratio in the same run (with SILOS=1 only)
+#   SILOS (1): silos in the cluster, silo i on BENCH_SILO_PORT+i-1 / BENCH_GATEWAY_PORT+i-1 (the runs start once all are Active)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -37,6 +38,9 @@ API_PORT=${BENCH_API_PORT:-8110}
 FLOOR_PORT=${BENCH_FLOOR_PORT:-8111}
 # The fake Graph API: a bot proves at Meta that its token reaches its number before it may take it.
 FAKE_PORT=${BENCH_FAKE_PORT:-8112}
+SILOS=${SILOS:-1}
+[[ "$SILOS" =~ ^[1-9]$ ]] || { echo "SILOS must be 1..9 (got '$SILOS')" >&2; exit 2; }
+[ "$SILOS" = 1 ] || [ "${ANALYTICS_AB:-0}" != 1 ] || { echo "ANALYTICS_AB=1 restarts one silo: run it with SILOS=1" >&2; exit 2; }
 export SILO_PORT=${BENCH_SILO_PORT:-11140}
 export GATEWAY_PORT=${BENCH_GATEWAY_PORT:-30040}
 export ENVIRONMENT=${BENCH_ENVIRONMENT:-production}
@@ -58,6 +62,7 @@ mkdir -p "$LOG_DIR"
 PG_DATA="$WORK/postgres"
 REDIS_DIR="$WORK/redis"
 STARTED_PG=0 STARTED_REDIS=0 SILO_PID="" API_PID="" FLOOR_PID="" FAKE_PID=""
+SILO_PIDS=()   # SILO_PID is the first (the one ANALYTICS_AB restarts)
 
 cleanup() {
     local rc=$?
@@ -67,7 +72,8 @@ cleanup() {
     cb_stop_pid "$FLOOR_PID" "floor" 10 group || true
     cb_stop_pid "$FAKE_PID" "fake Graph API" 10 group || true
     cb_stop_pid "$API_PID" "API" 20 group || true
-    cb_stop_pid "$SILO_PID" "silo" 40 group || true
+    local pid
+    for pid in "$SILO_PID" "${SILO_PIDS[@]:1}"; do cb_stop_pid "$pid" "silo" 40 group || true; done
     if [ "$STARTED_REDIS" -eq 1 ]; then cb_redis_stop "$REDIS_DIR" "$REDIS_PORT" || true; fi
     if [ "$STARTED_PG" -eq 1 ]; then cb_pg_stop "$PG_DATA" || true; fi
     if [ "${KEEP:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
@@ -90,8 +96,12 @@ command -v python3 >/dev/null 2>&1 || cb_die "python3 not found"
 cb_ensure_packages postgres redis
 command -v wrk >/dev/null 2>&1 || cb_apt_install wrk
 for p in "$PG_PORT:BENCH_PG_PORT" "$REDIS_PORT:BENCH_REDIS_PORT" "$API_PORT:BENCH_API_PORT" "$FLOOR_PORT:BENCH_FLOOR_PORT" \
-         "$FAKE_PORT:BENCH_FAKE_PORT" "$SILO_PORT:BENCH_SILO_PORT" "$GATEWAY_PORT:BENCH_GATEWAY_PORT"; do
+         "$FAKE_PORT:BENCH_FAKE_PORT"; do
     cb_require_free_port "${p%%:*}" "the benchmark" "${p#*:}"
+done
+for ((i = 0; i < SILOS; i++)); do
+    cb_require_free_port "$((SILO_PORT + i))" "the benchmark" BENCH_SILO_PORT
+    cb_require_free_port "$((GATEWAY_PORT + i))" "the benchmark" BENCH_GATEWAY_PORT
 done
 
 # ------------------------------------------------------------------ servers ----
@@ -128,9 +138,14 @@ cb_log "applying migrations"
 cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 2>&1 \
     || { show_log "$LOG_DIR/migrate.log"; cb_die "migrations failed"; }
 
-cb_log "starting silo, API (port $API_PORT, ENVIRONMENT=$ENVIRONMENT) and floor (port $FLOOR_PORT)"
-(cd "$SILO_DIR" && exec setsid dotnet ChatBoost.Silo.dll) >"$LOG_DIR/silo.log" 2>&1 </dev/null &
-SILO_PID=$!
+cb_log "starting $SILOS silo(s), API (port $API_PORT, ENVIRONMENT=$ENVIRONMENT), floor (port $FLOOR_PORT) and the fake Graph API (port $FAKE_PORT)"
+silo_log() { if [ "$1" -eq 0 ]; then echo "$LOG_DIR/silo.log"; else echo "$LOG_DIR/silo$(($1 + 1)).log"; fi; }
+for ((i = 0; i < SILOS; i++)); do
+    (cd "$SILO_DIR" && SILO_PORT=$((SILO_PORT + i)) GATEWAY_PORT=$((GATEWAY_PORT + i)) exec setsid dotnet ChatBoost.Silo.dll) \
+        >"$(silo_log "$i")" 2>&1 </dev/null &
+    SILO_PIDS+=($!)
+done
+SILO_PID=${SILO_PIDS[0]}
 (cd "$API_DIR" && ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" exec setsid dotnet ChatBoost.Api.dll) >"$LOG_DIR/api.log" 2>&1 </dev/null &
 API_PID=$!
 (cd "$FLOOR_DIR" && FLOOR_CONNECTION_STRING="Host=127.0.0.1;Port=$PG_PORT;Username=chatboost;Password=$pg_password;Database=chatboost;Maximum Pool Size=64" \
@@ -143,8 +158,12 @@ FAKE_PID=$!
 deadline=$((SECONDS + 180))
 until [ "$(cb_http_status "http://127.0.0.1:$FAKE_PORT/_fake/health")" = 200 ] \
       && [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
-      && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ]; do
-    for p in "$SILO_PID:silo" "$API_PID:api" "$FLOOR_PID:floor" "$FAKE_PID:fake"; do
+      && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ] \
+      && [ "$(cb_active_silos "$REDIS_PORT" "$ORLEANS_SERVICE_ID" "$ORLEANS_CLUSTER_ID")" -ge "$SILOS" ]; do
+    for ((i = 0; i < SILOS; i++)); do
+        kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { show_log "$(silo_log "$i")"; cb_die "silo $((i + 1)) exited during startup"; }
+    done
+    for p in "$API_PID:api" "$FLOOR_PID:floor" "$FAKE_PID:fake"; do
         kill -0 "${p%%:*}" 2>/dev/null || { show_log "$LOG_DIR/${p#*:}.log"; cb_die "the ${p#*:} exited during startup"; }
     done
     [ "$SECONDS" -lt "$deadline" ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "not ready after 180s"; }

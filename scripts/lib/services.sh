@@ -317,6 +317,12 @@ cb_redis_stop() {
     rm -f "$dir/redis.pid"
 }
 
+# cb_active_silos <redis port> <service id> <cluster id> — how many silos the Orleans membership table (the Redis hash
+# "{service}/members/{cluster}", one field per silo incarnation) holds as Active; 0 when it cannot be read.
+cb_active_silos() {
+    redis-cli -h 127.0.0.1 -p "$1" --raw HVALS "$2/members/$3" 2>/dev/null | grep -cE '"Status": ?(3|"Active")' || true
+}
+
 # ------------------------------------------------------- child processes ----
 # cb_stop_pid <pid> <name> [timeout_s] [group] — SIGTERM, wait, then SIGKILL.
 # Only for processes this shell started ("group": it was started with setsid).
