@@ -67,6 +67,7 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
     private readonly IReadOnlyList<string> _phoneNumberIds;
     private readonly string _appSecret;
     private int _perSecond;
+    private bool _inClumps;
     private readonly TimeSpan _retryWindow;
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<DrivenMessage> _messages = new();
@@ -109,10 +110,15 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    /// <summary>Changes the rate of new messages from the next one on (a burst, then back).</summary>
-    public void SetRate(int perSecond)
+    /// <summary>
+    /// Changes the rate of new messages from the next one on (a burst, then back). <paramref name="inClumps"/>: each
+    /// second's messages are all sent at its start, as a spike of deliveries arrives, instead of spread over it; on a fast
+    /// machine spread messages are answered before the next one comes, so only clumps are sure to meet a full limiter.
+    /// </summary>
+    public void SetRate(int perSecond, bool inClumps = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
+        Volatile.Write(ref _inClumps, inClumps);
         Volatile.Write(ref _perSecond, perSecond);
     }
 
@@ -143,6 +149,7 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         var due = TimeSpan.Zero;
+        var inThisClump = 0;
         for (long sent = 0; !_stop.IsCancellationRequested; sent++)
         {
             if (due > clock.Elapsed)
@@ -160,8 +167,19 @@ public sealed class WebhookLoadDriver : IAsyncDisposable
             var message = NewMessage(sent);
             _messages.Enqueue(message);
             _deliveries.Add(Task.Run(() => DeliverAsync(message)));
-            // Open loop: the next message is due one interval after this one's due time, whatever the answers.
-            due += TimeSpan.FromSeconds(1.0 / Volatile.Read(ref _perSecond));
+            // Open loop: the next message is due one interval after this one's due time, whatever the answers (in clumps:
+            // at this one's due time, until the second's count is sent, then a second later).
+            var perSecond = Volatile.Read(ref _perSecond);
+            if (!Volatile.Read(ref _inClumps))
+            {
+                inThisClump = 0;
+                due += TimeSpan.FromSeconds(1.0 / perSecond);
+            }
+            else if (++inThisClump >= perSecond)
+            {
+                inThisClump = 0;
+                due += TimeSpan.FromSeconds(1);
+            }
         }
     }
 
