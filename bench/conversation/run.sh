@@ -137,12 +137,7 @@ cb_run_in "$SILO_DIR" dotnet ChatBoost.Silo.dll migrate >"$LOG_DIR/migrate.log" 
     || { show_log "$LOG_DIR/migrate.log"; cb_die "migrations failed"; }
 
 cb_log "starting $SILOS silo(s), API (port $API_PORT, ENVIRONMENT=$ENVIRONMENT, WHATSAPP_RATE_PER_SECOND=$WHATSAPP_RATE) and floor (port $FLOOR_PORT)"
-silo_log() { if [ "$1" -eq 0 ]; then echo "$LOG_DIR/silo.log"; else echo "$LOG_DIR/silo$(($1 + 1)).log"; fi; }
-for ((i = 0; i < SILOS; i++)); do
-    (cd "$SILO_DIR" && SILO_PORT=$((SILO_PORT + i)) GATEWAY_PORT=$((GATEWAY_PORT + i)) exec setsid dotnet ChatBoost.Silo.dll) \
-        >"$(silo_log "$i")" 2>&1 </dev/null &
-    SILO_PIDS+=($!)
-done
+cb_start_silos "$SILOS" "$SILO_DIR" "$LOG_DIR"
 (cd "$API_DIR" && ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" exec setsid dotnet ChatBoost.Api.dll) >"$LOG_DIR/api.log" 2>&1 </dev/null &
 API_PID=$!
 (cd "$FLOOR_DIR" && FLOOR_CONNECTION_STRING="$DB_CONNECTION;Maximum Pool Size=64" \
@@ -154,7 +149,7 @@ deadline=$((SECONDS + 180))
 until [ "$(cb_http_status "http://127.0.0.1:$API_PORT/health/ready")" = 200 ] \
       && [ "$(cb_http_status "http://127.0.0.1:$FLOOR_PORT/floor/health")" = 200 ] && [ "$(active_silos)" -ge "$SILOS" ]; do
     for ((i = 0; i < SILOS; i++)); do
-        kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { show_log "$(silo_log "$i")"; cb_die "silo $((i + 1)) exited during startup"; }
+        kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { show_log "$(cb_silo_log "$LOG_DIR" "$i")"; cb_die "silo $((i + 1)) exited during startup"; }
     done
     for p in "$API_PID:api" "$FLOOR_PID:floor"; do
         kill -0 "${p%%:*}" 2>/dev/null || { show_log "$LOG_DIR/${p#*:}.log"; cb_die "the ${p#*:} exited during startup"; }

@@ -317,6 +317,21 @@ cb_redis_stop() {
     rm -f "$dir/redis.pid"
 }
 
+# cb_silo_log <log dir> <i> — where silo i (from 0) of cb_start_silos logs: silo.log, silo2.log, …
+cb_silo_log() { if [ "$2" -eq 0 ]; then echo "$1/silo.log"; else echo "$1/silo$(($2 + 1)).log"; fi; }
+
+# cb_start_silos <count> <silo output dir> <log dir> — starts <count> silos in the background (setsid, from the output dir
+# so each finds its appsettings), silo i on SILO_PORT+i / GATEWAY_PORT+i, logging to cb_silo_log; appends their pids to
+# the caller's array SILO_PIDS.
+cb_start_silos() {
+    local count="$1" dir="$2" logs="$3" i
+    for ((i = 0; i < count; i++)); do
+        (cd "$dir" && SILO_PORT=$((SILO_PORT + i)) GATEWAY_PORT=$((GATEWAY_PORT + i)) exec setsid dotnet ChatBoost.Silo.dll) \
+            >"$(cb_silo_log "$logs" "$i")" 2>&1 </dev/null &
+        SILO_PIDS+=($!)
+    done
+}
+
 # cb_active_silos <redis port> <service id> <cluster id> — how many silos the Orleans membership table (the Redis hash
 # "{service}/members/{cluster}", one field per silo incarnation) holds as Active; 0 when it cannot be read.
 cb_active_silos() {

@@ -36,12 +36,7 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         var http = _scene.System.Http;
         var owner = (await http.NewUserAsync("analytics-owner")).Token;
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        var botId = await http.CreateBotAsync(owner, new { name = "Analytics bot", is_whatsapp_enabled = true, whatsapp_phone_number_id = phoneNumberId, whatsapp_access_token = AccessToken });
-        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
-        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks!"));
-        Assert.Equal(HttpStatusCode.OK, (await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner)).Status);
-        Assert.Equal(HttpStatusCode.Created, (await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner)).Status);
+        var botId = await http.CreateReplyingBotAsync(owner, "Analytics bot", phoneNumberId, AccessToken, "Thanks!");
 
         // Wave 1, then SIGKILL while most replies still wait for their pacing slot, a new silo, wave 2.
         var phones = Enumerable.Range(0, 2 * CustomersPerWave).Select(i => "4917" + (20_000_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -108,6 +103,8 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         var distribution = await GetOkAsync($"/analytics/message-distribution?period=7days&bot_id={botId}", owner);
         Assert.Equal(inbound, distribution["inbound_by_type"]!["text"]!.GetValue<long>());
         Assert.Equal(100.0, distribution["percentages"]!["text"]!.GetValue<double>());
+        var flowId = (await GetOkAsync($"/bots/{botId}", owner))["default_flow_id"]!.GetValue<long>();
+        var reply = (await GetOkAsync($"/bots/flows/{flowId}", owner))["entry_node_id"]!.GetValue<long>();
         var funnel = await GetOkAsync($"/analytics/flows/{flowId}/funnel?period=today", owner);
         var node = Assert.Single(funnel["nodes"]!.AsArray());
         Assert.Equal((reply, (long)phones.Length, (long)phones.Length), (node!["node_id"]!.GetValue<long>(), node["entered"]!.GetValue<long>(), node["left"]!.GetValue<long>()));

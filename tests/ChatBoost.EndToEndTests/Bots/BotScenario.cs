@@ -29,6 +29,24 @@ public static class BotScenario
         return node!["id"]!.GetValue<long>();
     }
 
+    /// <summary>
+    /// A bot on <paramref name="phoneNumberId"/> (the token must reach it at the fake) whose published default flow is one
+    /// <c>send_message</c> node answering <paramref name="reply"/> to every new customer, and ends.
+    /// </summary>
+    public static async Task<long> CreateReplyingBotAsync(this HttpClient http, string token, string name, string phoneNumberId, string accessToken, string reply)
+    {
+        var botId = await http.CreateBotAsync(token, new { name, is_whatsapp_enabled = true, whatsapp_phone_number_id = phoneNumberId, whatsapp_access_token = accessToken });
+        var flowId = await http.CreateFlowAsync(token, botId, "Reply once");
+        var node = await http.CreateNodeAsync(token, flowId, "send_message", Text(reply));
+        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = node }, token);
+        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
+        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, token);
+        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
+        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, token);
+        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+        return botId;
+    }
+
     public static Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> PutJsonAsync(this HttpClient http, string path, object body, string token) =>
         http.CallAsync(Json(HttpMethod.Put, path, body, token));
 

@@ -162,21 +162,7 @@ public sealed class ClusterScene : IAsyncDisposable
     {
         var http = System.Http;
         var phoneNumberId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        var botId = await http.CreateBotAsync(owner, new
-        {
-            name = "Cluster bot " + (_botIds.Count + 1),
-            is_whatsapp_enabled = true,
-            whatsapp_phone_number_id = phoneNumberId,
-            whatsapp_access_token = AccessToken,
-        });
-        var flowId = await http.CreateFlowAsync(owner, botId, "Reply once");
-        var reply = await http.CreateNodeAsync(owner, flowId, "send_message", BotScenario.Text("Thanks, {{contact.first_name}}!"));
-        var (entry, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = reply }, owner);
-        Assert.True(entry == HttpStatusCode.OK, $"entry: {entry} {body?.ToJsonString()}");
-        var (published, publishedBody, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, owner);
-        Assert.True(published == HttpStatusCode.Created, $"publish: {published} {publishedBody?.ToJsonString()}");
-        var (updated, bot, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, owner);
-        Assert.True(updated == HttpStatusCode.OK, $"default flow: {updated} {bot?.ToJsonString()}");
+        var botId = await http.CreateReplyingBotAsync(owner, "Cluster bot " + (_botIds.Count + 1), phoneNumberId, AccessToken, "Thanks, {{contact.first_name}}!");
         _botIds.Add(botId);
         _phoneNumberIds.Add(phoneNumberId);
     }

@@ -33,18 +33,7 @@ public sealed class ApiKillSocketTests(TwoApiNotificationFixture fixture) : ICla
 
         await using var reconnected = await NotificationSocket.ConnectAsync(System, user.Token, after: before);
         var live = await fixture.TestNotificationAsync(user.Token, "live");
-        Assert.Equal([.. meanwhile, live], await IdsAsync(reconnected, 4));
-        Assert.Equal([.. meanwhile, live], await IdsAsync(survivor, 4));
-    }
-
-    private static async Task<List<long>> IdsAsync(NotificationSocket socket, int count)
-    {
-        List<long> ids = [];
-        for (var i = 0; i < count; i++)
-        {
-            ids.Add((await socket.NextNotificationAsync())["id"]!.GetValue<long>());
-        }
-
-        return ids;
+        Assert.Equal([.. meanwhile, live], await reconnected.NotificationIdsAsync(4));
+        Assert.Equal([.. meanwhile, live], await survivor.NotificationIdsAsync(4));
     }
 }

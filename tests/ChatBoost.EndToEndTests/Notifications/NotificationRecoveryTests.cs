@@ -34,7 +34,7 @@ public sealed class NotificationRecoveryTests(NotificationSystemFixture fixture)
 
         await using var reconnected = await NotificationSocket.ConnectAsync(System, user.Token, after: seen);
         var live = await fixture.TestNotificationAsync(user.Token, "live");
-        Assert.Equal([.. meanwhile, live], await IdsAsync(reconnected, 4));
+        Assert.Equal([.. meanwhile, live], await reconnected.NotificationIdsAsync(4));
     }
 
     [Fact]
@@ -66,17 +66,6 @@ public sealed class NotificationRecoveryTests(NotificationSystemFixture fixture)
         }
 
         Assert.Equal(healed, replayed);
-    }
-
-    private static async Task<List<long>> IdsAsync(NotificationSocket socket, int count)
-    {
-        List<long> ids = [];
-        for (var i = 0; i < count; i++)
-        {
-            ids.Add((await socket.NextNotificationAsync())["id"]!.GetValue<long>());
-        }
-
-        return ids;
     }
 
     /// <summary>

@@ -84,6 +84,18 @@ public sealed class NotificationSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>The ids of the next <paramref name="count"/> notifications, in the order they came.</summary>
+    public async Task<List<long>> NotificationIdsAsync(int count)
+    {
+        List<long> ids = [];
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add((await NextNotificationAsync())["id"]!.GetValue<long>());
+        }
+
+        return ids;
+    }
+
     /// <summary>Waits until the server closes the socket; returns the frames received before.</summary>
     public async Task<List<JsonNode>> ClosedAsync()
     {

@@ -51,21 +51,7 @@ public sealed class OperationsFixture : IAsyncLifetime
         var http = System.Http;
         AdminToken = await http.RegisterVerifiedAsync(AdminEmail);
         UserToken = (await http.NewUserAsync("ops-user")).Token;
-        var botId = await http.CreateBotAsync(UserToken, new
-        {
-            name = "Operations bot",
-            is_whatsapp_enabled = true,
-            whatsapp_phone_number_id = PhoneNumberId,
-            whatsapp_access_token = AccessToken,
-        });
-        var flowId = await http.CreateFlowAsync(UserToken, botId, "Answer");
-        var node = await http.CreateNodeAsync(UserToken, flowId, "send_message", BotScenario.Text(Reply));
-        var (status, body, _) = await http.PutJsonAsync($"/bots/flows/{flowId}", new { entry_node_id = node }, UserToken);
-        Assert.True(status == HttpStatusCode.OK, $"entry: {status} {body?.ToJsonString()}");
-        (status, body, _) = await http.PostJsonAsync($"/bots/flows/{flowId}/publish", null, UserToken);
-        Assert.True(status == HttpStatusCode.Created, $"publish: {status} {body?.ToJsonString()}");
-        (status, body, _) = await http.PutJsonAsync($"/bots/{botId}", new { default_flow_id = flowId }, UserToken);
-        Assert.True(status == HttpStatusCode.OK, $"default flow: {status} {body?.ToJsonString()}");
+        await http.CreateReplyingBotAsync(UserToken, "Operations bot", PhoneNumberId, AccessToken, Reply);
     }
 
     public async Task DisposeAsync()
