@@ -10,8 +10,9 @@ namespace ChatBoost.Grains.Analytics;
 /// <see cref="AnalyticsSchedule"/>. The reminders make the runs durable (they survive restarts and move with the
 /// activation); one activation handling one call at a time keeps runs from overlapping (the aggregator's advisory lock
 /// covers a second activation during membership churn). After each run the caches of the bots whose rows changed are
-/// emptied. Each tick also recomputes the days that late changes marked (<see cref="LateChanges"/>). With
-/// <see cref="AnalyticsOptions.Enabled"/> off, the reminders are removed and nothing runs on schedule.
+/// emptied, and those of the flows whose funnel rows changed. Each tick also recomputes the days that late changes marked
+/// (<see cref="LateChanges"/>). With <see cref="AnalyticsOptions.Enabled"/> off, the reminders are removed and nothing
+/// runs on schedule.
 /// </summary>
 public sealed class AnalyticsAggregationGrain(
     AnalyticsAggregator aggregator, AnalyticsRuns runs, LateChanges lateChanges, IOptions<AnalyticsOptions> options, TimeProvider time,
@@ -143,7 +144,8 @@ public sealed class AnalyticsAggregationGrain(
         try
         {
             var report = await aggregator.AggregateAsync(window.From, window.To, bots, CancellationToken.None);
-            await Task.WhenAll(report.ChangedBots.Select(b => GrainFactory.GetGrain<IBotAnalyticsCacheGrain>(b).InvalidateAsync()));
+            await Task.WhenAll(report.ChangedBots.Select(b => GrainFactory.GetGrain<IBotAnalyticsCacheGrain>(b).InvalidateAsync())
+                .Concat((report.ChangedFlows ?? []).Select(f => GrainFactory.GetGrain<IFlowFunnelCacheGrain>(f).InvalidateAsync())));
             await runs.RecordAsync(kind, started, report, null, CancellationToken.None);
             if (report.RowsChanged > 0 || kind != AnalyticsRuns.Tick)
             {

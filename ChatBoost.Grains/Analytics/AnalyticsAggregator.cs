@@ -7,14 +7,16 @@ using NpgsqlTypes;
 namespace ChatBoost.Grains.Analytics;
 
 /// <summary>What one aggregation did: the range, the rows it changed and the bots whose rollups changed.</summary>
-public sealed record AggregationReport(DateTimeOffset From, DateTimeOffset To, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took);
+public sealed record AggregationReport(
+    DateTimeOffset From, DateTimeOffset To, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took, IReadOnlyList<long>? ChangedFlows = null);
 
 /// <summary>
 /// Recomputes the rollups of [from, to) (whole UTC hours), for one bot or all, from the raw rows: reads them
 /// (<see cref="RawFactReader"/>), folds them (<see cref="StatsDefinitions.Fold"/>) and, in one transaction, replaces what
 /// the range held in <c>hourly_message_stats</c> (within the hourly retention), <c>contact_activity_hourly</c> and
 /// <c>daily_message_stats</c> of every UTC day it touches. A whole day's row comes from the fold; a day only partly in the
-/// range (the minute's tick) from its stored hours after the write. Writers take one advisory lock, so two aggregations
+/// range (the minute's tick) from its stored hours after the write; the per-node funnel rows the range's activity touched
+/// are recomputed in the same transaction (<see cref="FunnelRollup"/>). Writers take one advisory lock, so two aggregations
 /// never interleave; rows whose figures are unchanged are not written, so a second identical run changes nothing.
 /// </summary>
 public sealed class AnalyticsAggregator(RawFactReader reader, Database database, IOptions<AnalyticsOptions> options, TimeProvider time)
@@ -98,8 +100,15 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
             }
         }
 
+        var funnel = new FunnelRefresh(0, []);
+        if (settings.FunnelHorizon(now) < to)
+        {
+            funnel = await FunnelRollup.RefreshAsync(from, to, settings.FunnelHorizon(now), bots, now, connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new AggregationReport(from, to, changed.Count, changed.Distinct().Order().ToList(), watch.Elapsed);
+        return new AggregationReport(
+            from, to, changed.Count + funnel.RowsChanged, changed.Distinct().Order().ToList(), watch.Elapsed, funnel.ChangedFlows);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

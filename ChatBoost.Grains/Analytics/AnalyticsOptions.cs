@@ -47,6 +47,12 @@ public sealed class AnalyticsOptions
     /// <summary>The first UTC day the daily rollup and the contact activity keep at <paramref name="now"/>.</summary>
     public DateTimeOffset DailyHorizon(DateTimeOffset now) => DayStart(now).AddDays(1 - DailyRetentionDays);
 
+    /// <summary>
+    /// The first hour the per-node funnel keeps at <paramref name="now"/>: the daily retention and one day more, so that
+    /// every period of that length in any zone (at most 14 hours from UTC) is whole.
+    /// </summary>
+    public DateTimeOffset FunnelHorizon(DateTimeOffset now) => DailyHorizon(now).AddDays(-1);
+
     public static DateTimeOffset DayStart(DateTimeOffset at)
     {
         var utc = at.ToUniversalTime();

@@ -1,8 +1,6 @@
-using ChatBoost.Grains.Infrastructure;
 using ChatBoost.Grains.Interfaces;
 using ChatBoost.Grains.Interfaces.Analytics;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Concurrency;
 
 namespace ChatBoost.Grains.Analytics;
@@ -11,15 +9,14 @@ namespace ChatBoost.Grains.Analytics;
 /// <remarks>
 /// Stateless and reentrant: it resolves the range (<see cref="AnalyticsPeriods"/>), checks the rollups can answer it
 /// (<see cref="AnalyticsRangeRules"/>), gathers one slice per bot from the bots' caches in parallel and builds the report
-/// (<see cref="AnalyticsReportBuilder"/>). A previous period the rollups no longer hold gives null changes, not a guess.
+/// (<see cref="AnalyticsReportBuilder"/>). Without a bot, the organizations' bots come from <see cref="OrganizationBots"/>'s
+/// cache. A previous period the rollups no longer hold gives null changes, not a guess.
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
 public sealed class AnalyticsQueryGrain(
-    Database database, AnalyticsRuns runs, IOptions<AnalyticsOptions> options, TimeProvider time) : Grain, IAnalyticsQueryGrain
+    OrganizationBots organizationBots, AnalyticsRuns runs, IOptions<AnalyticsOptions> options, TimeProvider time) : Grain, IAnalyticsQueryGrain
 {
-    private const string BotsSql = "SELECT id FROM bots WHERE organization_id = ANY(@organizations) AND deleted_at IS NULL ORDER BY id";
-
     public Task<CommandResult<OverviewReport>> OverviewAsync(AnalyticsQuery query) =>
         PeriodReportAsync(query, AnalyticsCacheDurations.Overview, (period, _, current, previous) =>
             AnalyticsReportBuilder.Overview(period, query.BotId, current, previous));
@@ -48,7 +45,20 @@ public sealed class AnalyticsQueryGrain(
             return CommandResult.Fail<FlowFunnelReport>(CommandStatus.Invalid, "Unknown time zone.", "tz");
         }
 
-        var range = AnalyticsPeriods.Resolve(period, time.GetUtcNow(), zone, tz).Current;
+        var now = time.GetUtcNow();
+        var range = AnalyticsPeriods.Resolve(period, now, zone, tz).Current;
+        if (!AnalyticsPeriods.IsHourAligned(range, zone))
+        {
+            return CommandResult.Fail<FlowFunnelReport>(
+                CommandStatus.Invalid, "Days in this time zone do not begin on a whole UTC hour; the funnel's hourly rows cannot be summed into them.", "tz");
+        }
+
+        if (range.Start < options.Value.FunnelHorizon(now))
+        {
+            return CommandResult.Fail<FlowFunnelReport>(
+                CommandStatus.Invalid, $"The funnel is kept for {options.Value.DailyRetentionDays} days.", "period");
+        }
+
         var counts = await GrainFactory.GetGrain<IFlowFunnelCacheGrain>(flowId).GetAsync(version, range.Start, range.End);
         return CommandResult.Ok(new FlowFunnelReport(flowId, version, period, tz, range.Start, range.End, counts.Executions, counts.Nodes));
     }
@@ -65,20 +75,7 @@ public sealed class AnalyticsQueryGrain(
         };
     }
 
-    public async Task<IReadOnlyList<long>> BotsOfAsync(IReadOnlyList<long> organizationIds)
-    {
-        await using var connection = await database.OpenAsync();
-        await using var command = new NpgsqlCommand(BotsSql, connection);
-        command.Parameters.Add(new NpgsqlParameter<long[]>("organizations", organizationIds.ToArray()));
-        var bots = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            bots.Add(reader.GetInt64(0));
-        }
-
-        return bots;
-    }
+    public Task<IReadOnlyList<long>> BotsOfAsync(IReadOnlyList<long> organizationIds) => organizationBots.ReadAsync(organizationIds);
 
     private async Task<CommandResult<T>> PeriodReportAsync<T>(
         AnalyticsQuery query, TimeSpan keepFor,
@@ -123,7 +120,7 @@ public sealed class AnalyticsQueryGrain(
     }
 
     private async Task<IReadOnlyList<long>> BotsAsync(AnalyticsQuery query) =>
-        query.BotId is { } bot ? [bot] : await BotsOfAsync(query.OrganizationIds);
+        query.BotId is { } bot ? [bot] : await organizationBots.CachedAsync(query.OrganizationIds);
 
     private async Task<IReadOnlyList<BotStatsSlice>> SlicesAsync(IReadOnlyList<long> bots, StatsRange range, TimeSpan keepFor) =>
         await Task.WhenAll(bots.Select(b => GrainFactory.GetGrain<IBotAnalyticsCacheGrain>(b).GetSliceAsync(range, keepFor)));

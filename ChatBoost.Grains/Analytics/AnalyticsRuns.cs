@@ -29,8 +29,11 @@ public sealed class AnalyticsRuns(Database database, IOptions<AnalyticsOptions> 
     private const string CleanupSql = """
         WITH h AS (DELETE FROM hourly_message_stats WHERE hour < @hourly RETURNING 1),
              d AS (DELETE FROM daily_message_stats WHERE date < (@daily AT TIME ZONE 'UTC')::date RETURNING 1),
-             a AS (DELETE FROM contact_activity_hourly WHERE hour < @daily RETURNING 1)
+             a AS (DELETE FROM contact_activity_hourly WHERE hour < @daily RETURNING 1),
+             f AS (DELETE FROM flow_node_hourly_stats WHERE hour < @funnel RETURNING 1),
+             x AS (DELETE FROM flow_execution_hours WHERE hour < @funnel RETURNING 1)
         SELECT (SELECT count(*) FROM h) + (SELECT count(*) FROM d) + (SELECT count(*) FROM a)
+             + (SELECT count(*) FROM f) + (SELECT count(*) FROM x)
         """;
 
     private const string HealthSql = """
@@ -78,7 +81,7 @@ public sealed class AnalyticsRuns(Database database, IOptions<AnalyticsOptions> 
         return done;
     }
 
-    /// <summary>Deletes hourly rows past the hourly retention and daily rows and activity past the daily one.</summary>
+    /// <summary>Deletes hourly rows past the hourly retention, daily rows and activity past the daily one, funnel rows past the funnel's.</summary>
     public async Task<long> CleanupAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -86,6 +89,7 @@ public sealed class AnalyticsRuns(Database database, IOptions<AnalyticsOptions> 
         await using var command = new NpgsqlCommand(CleanupSql, connection);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("hourly", options.Value.HourlyHorizon(now)));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("daily", options.Value.DailyHorizon(now)));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("funnel", options.Value.FunnelHorizon(now)));
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

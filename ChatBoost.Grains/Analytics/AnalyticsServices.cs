@@ -17,6 +17,7 @@ public static class AnalyticsServices
         services.AddSingleton<LateChanges>();
         services.AddSingleton<RollupReader>();
         services.AddSingleton<FunnelQueries>();
+        services.AddSingleton<OrganizationBots>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AggregationStartup>();
         return services;
     }

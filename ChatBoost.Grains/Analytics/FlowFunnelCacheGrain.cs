@@ -4,8 +4,8 @@ namespace ChatBoost.Grains.Analytics;
 
 /// <summary>
 /// <see cref="IFlowFunnelCacheGrain"/>: one flow's funnels in memory (key: the flow id), each for
-/// <see cref="AnalyticsCacheDurations.Funnel"/>. The funnel is counted from the flow's node events, which no aggregation
-/// rewrites, so nothing invalidates it: an entry simply expires, and a funnel is at most that much behind the events.
+/// <see cref="AnalyticsCacheDurations.Funnel"/>, or until an aggregation changes the flow's funnel rows and empties it
+/// (<see cref="InvalidateAsync"/>), so a cached funnel is never older than the rows.
 /// </summary>
 public sealed class FlowFunnelCacheGrain(FunnelQueries funnels, TimeProvider time) : Grain, IFlowFunnelCacheGrain
 {

@@ -5,41 +5,21 @@ using Npgsql;
 namespace ChatBoost.Grains.Analytics;
 
 /// <summary>
-/// A flow's per-node funnel, from the outlet's <c>node_entered</c> events (one per node an execution entered, in order)
-/// and the executions' status now. An entry counts in the period it happened; what became of it looks at the
-/// execution's next entry, whenever that was: <b>left</b> (a next entry, or the execution completed after it),
-/// <b>failed</b> (its last entry, and the execution failed), <b>dropped off</b> (its last entry, and the execution was
-/// cancelled or its wait timed out there), <b>still there</b> (its last entry, the execution still active);
-/// <b>waited</b>: the execution logged a wait at the node. Reads the flow's node events, never <c>messages</c>.
+/// A flow's per-node funnel over a range of whole UTC hours, read from the funnel rollup (<see cref="FunnelRollup"/> has
+/// the definitions): the hours' rows summed per node, and the distinct executions that entered a node in the range. It
+/// reads at most one row per hour, version and node of the flow, never the node events or <c>messages</c>.
 /// </summary>
 public sealed class FunnelQueries(Database database)
 {
     private const string FunnelSql = """
-        WITH touched AS (
-            SELECT DISTINCT execution_id FROM contact_events
-            WHERE type = 'node_entered' AND flow_id = @flow AND occurred_at >= @from AND occurred_at < @to
-              AND (@version = 0 OR (data->>'flow_version')::int = @version)
-        ), entries AS (
-            SELECT e.execution_id, e.node_id, e.occurred_at, e.data->>'node_type' AS node_type,
-                   lead(e.id) OVER (PARTITION BY e.execution_id ORDER BY e.id) AS next_id
-            FROM contact_events e JOIN touched t ON t.execution_id = e.execution_id
-            WHERE e.type = 'node_entered'
-        )
-        SELECT n.node_id, max(n.node_type),
-               count(*),
-               count(*) FILTER (WHERE n.next_id IS NOT NULL OR x.status = 'completed'),
-               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM flow_execution_logs l
-                                             WHERE l.execution_id = n.execution_id AND l.node_id = n.node_id AND l.event = 'waiting')),
-               count(*) FILTER (WHERE n.next_id IS NULL AND x.status = 'failed'),
-               count(*) FILTER (WHERE n.next_id IS NULL AND (x.status = 'cancelled'
-                                OR (x.status <> 'completed' AND EXISTS (SELECT 1 FROM flow_execution_logs l
-                                    WHERE l.execution_id = n.execution_id AND l.node_id = n.node_id AND l.event = 'timeout')))),
-               count(*) FILTER (WHERE n.next_id IS NULL AND x.status IN ('running', 'waiting', 'waiting_for_reply')),
-               (SELECT count(*) FROM touched)
-        FROM entries n JOIN flow_executions x ON x.id = n.execution_id
-        WHERE n.occurred_at >= @from AND n.occurred_at < @to
-        GROUP BY n.node_id
-        ORDER BY count(*) DESC, n.node_id
+        SELECT node_id, max(node_type), sum(entered)::bigint, sum(left_count)::bigint, sum(waited)::bigint, sum(failed)::bigint,
+               sum(dropped_off)::bigint, sum(still_there)::bigint
+        FROM flow_node_hourly_stats
+        WHERE flow_id = @flow AND hour >= @from AND hour < @to AND (@version = 0 OR flow_version = @version)
+        GROUP BY node_id
+        ORDER BY sum(entered) DESC, node_id;
+        SELECT count(DISTINCT execution_id) FROM flow_execution_hours
+        WHERE flow_id = @flow AND hour >= @from AND hour < @to AND (@version = 0 OR flow_version = @version);
         """;
 
     public async Task<(long Executions, IReadOnlyList<FunnelNode> Nodes)> ReadAsync(
@@ -52,7 +32,6 @@ public sealed class FunnelQueries(Database database)
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to));
         var nodes = new List<FunnelNode>();
-        long executions = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -61,9 +40,10 @@ public sealed class FunnelQueries(Database database)
             nodes.Add(new FunnelNode(
                 reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), entered, left, reader.GetInt64(4),
                 reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), AnalyticsReportBuilder.Rate(left, entered)));
-            executions = reader.GetInt64(8);
         }
 
-        return (executions, nodes);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), nodes);
     }
 }
