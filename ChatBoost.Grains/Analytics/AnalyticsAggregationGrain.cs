@@ -77,7 +77,7 @@ public sealed class AnalyticsAggregationGrain(
             case AnalyticsRuns.Cleanup:
                 var started = time.GetUtcNow();
                 var deleted = await runs.CleanupAsync(CancellationToken.None);
-                await runs.RecordAsync(kind, started, new AggregationReport(started, started, deleted, [], TimeSpan.Zero), null, CancellationToken.None);
+                await runs.RecordAsync(kind, started, new AggregationReport(started, started, deleted, [], TimeSpan.Zero, []), null, CancellationToken.None);
                 logger.LogInformation("Analytics cleanup deleted {Rows} rows past the retention", deleted);
                 return deleted;
             default:
@@ -145,7 +145,7 @@ public sealed class AnalyticsAggregationGrain(
         {
             var report = await aggregator.AggregateAsync(window.From, window.To, bots, CancellationToken.None);
             await Task.WhenAll(report.ChangedBots.Select(b => GrainFactory.GetGrain<IBotAnalyticsCacheGrain>(b).InvalidateAsync())
-                .Concat((report.ChangedFlows ?? []).Select(f => GrainFactory.GetGrain<IFlowFunnelCacheGrain>(f).InvalidateAsync())));
+                .Concat(report.ChangedFlows.Select(f => GrainFactory.GetGrain<IFlowFunnelCacheGrain>(f).InvalidateAsync())));
             await runs.RecordAsync(kind, started, report, null, CancellationToken.None);
             if (report.RowsChanged > 0 || kind != AnalyticsRuns.Tick)
             {

@@ -6,9 +6,9 @@ using NpgsqlTypes;
 
 namespace ChatBoost.Grains.Analytics;
 
-/// <summary>What one aggregation did: the range, the rows it changed and the bots whose rollups changed.</summary>
+/// <summary>What one aggregation did: the range, the rows it changed, the bots whose rollups and the flows whose funnel rows changed.</summary>
 public sealed record AggregationReport(
-    DateTimeOffset From, DateTimeOffset To, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took, IReadOnlyList<long>? ChangedFlows = null);
+    DateTimeOffset From, DateTimeOffset To, long RowsChanged, IReadOnlyList<long> ChangedBots, TimeSpan Took, IReadOnlyList<long> ChangedFlows);
 
 /// <summary>
 /// Recomputes the rollups of [from, to) (whole UTC hours), for one bot or all, from the raw rows: reads them
@@ -100,11 +100,10 @@ public sealed class AnalyticsAggregator(RawFactReader reader, Database database,
             }
         }
 
-        var funnel = new FunnelRefresh(0, []);
-        if (settings.FunnelHorizon(now) < to)
-        {
-            funnel = await FunnelRollup.RefreshAsync(from, to, settings.FunnelHorizon(now), bots, now, connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        var funnelFrom = settings.FunnelHorizon(now);
+        var funnel = funnelFrom < to
+            ? await FunnelRollup.RefreshAsync(from, to, funnelFrom, bots, now, connection, transaction, cancellationToken).ConfigureAwait(false)
+            : new FunnelRefresh(0, []);
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new AggregationReport(

@@ -47,16 +47,9 @@ public sealed class AnalyticsQueryGrain(
 
         var now = time.GetUtcNow();
         var range = AnalyticsPeriods.Resolve(period, now, zone, tz).Current;
-        if (!AnalyticsPeriods.IsHourAligned(range, zone))
+        if (AnalyticsRangeRules.CheckFunnel(range, zone, now, options.Value) is { } refusal)
         {
-            return CommandResult.Fail<FlowFunnelReport>(
-                CommandStatus.Invalid, "Days in this time zone do not begin on a whole UTC hour; the funnel's hourly rows cannot be summed into them.", "tz");
-        }
-
-        if (range.Start < options.Value.FunnelHorizon(now))
-        {
-            return CommandResult.Fail<FlowFunnelReport>(
-                CommandStatus.Invalid, $"The funnel is kept for {options.Value.DailyRetentionDays} days.", "period");
+            return CommandResult.Fail<FlowFunnelReport>(CommandStatus.Invalid, refusal.Detail, refusal.Field);
         }
 
         var counts = await GrainFactory.GetGrain<IFlowFunnelCacheGrain>(flowId).GetAsync(version, range.Start, range.End);

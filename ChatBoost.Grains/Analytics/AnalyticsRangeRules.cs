@@ -39,4 +39,20 @@ public static class AnalyticsRangeRules
                 $"Hourly statistics (used for hours and for days outside UTC) are kept for {options.HourlyRetentionDays} days.")
             : null;
     }
+
+    /// <summary>
+    /// Whether the funnel's hourly rows (<see cref="AnalyticsOptions.FunnelHorizon"/>) answer a period exactly: its days
+    /// must begin on whole UTC hours, and it must start within the funnel's retention. Null when answerable.
+    /// </summary>
+    public static (string Field, string Detail)? CheckFunnel(StatsRange range, TimeZoneInfo zone, DateTimeOffset now, AnalyticsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!AnalyticsPeriods.IsHourAligned(range, zone))
+        {
+            return ("tz", "Days in this time zone do not begin on a whole UTC hour; the funnel's hourly rows cannot be summed into them.");
+        }
+
+        return range.Start < options.FunnelHorizon(now) ? ("period", $"The funnel is kept for {options.DailyRetentionDays} days.") : null;
+    }
 }

@@ -27,7 +27,8 @@ public static class FunnelRollup
     private static readonly string RefreshSql = $"""
         WITH touched AS (
             SELECT execution_id FROM contact_events
-            WHERE occurred_at >= @from AND occurred_at < @to AND execution_id IS NOT NULL AND {BotFilter.Sql("bot_id")}
+            WHERE occurred_at >= @from AND occurred_at < @to AND type IN ('node_entered', 'flow_completed', 'flow_failed')
+              AND {BotFilter.Sql("bot_id")}
             UNION
             SELECT id FROM flow_executions
             WHERE status = 'cancelled' AND ended_at >= @from AND ended_at < @to AND {BotFilter.Sql("bot_id")}

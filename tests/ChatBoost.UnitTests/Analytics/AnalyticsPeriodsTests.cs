@@ -95,4 +95,21 @@ public class AnalyticsPeriodsTests
         Assert.Null(AnalyticsPeriods.FindZone("Mars/Olympus_Mons"));
         Assert.Null(AnalyticsPeriods.FindZone(""));
     }
+
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("Pacific/Kiritimati")] // UTC+14: its 90 days start 14 hours before the UTC daily horizon
+    [InlineData("Pacific/Pago_Pago")] // UTC-11
+    public void The_funnel_answers_ninety_days_in_any_whole_hour_zone_and_refuses_a_half_hour_one_or_a_shorter_retention(string id)
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 23, 30, 0, TimeSpan.Zero);
+        var zone = AnalyticsPeriods.FindZone(id)!;
+        var ninetyDays = AnalyticsPeriods.Resolve(AnalyticsPeriodNames.Last90Days, now, zone, id).Current;
+        var stJohns = AnalyticsPeriods.FindZone("America/St_Johns")!; // UTC-3:30
+        var halfHour = AnalyticsPeriods.Resolve(AnalyticsPeriodNames.Today, now, stJohns, "America/St_Johns").Current;
+
+        Assert.Null(AnalyticsRangeRules.CheckFunnel(ninetyDays, zone, now, new AnalyticsOptions()));
+        Assert.Equal("tz", AnalyticsRangeRules.CheckFunnel(halfHour, stJohns, now, new AnalyticsOptions())?.Field);
+        Assert.Equal("period", AnalyticsRangeRules.CheckFunnel(ninetyDays, zone, now, new AnalyticsOptions { DailyRetentionDays = 30 })?.Field);
+    }
 }
