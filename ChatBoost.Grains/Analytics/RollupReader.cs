@@ -24,14 +24,19 @@ public sealed class RollupReader(Database database)
         WHERE bot_id = @bot AND hour >= @from AND hour < @to;
         """;
 
+    // The distinct counts group first and count the groups: PostgreSQL 15 sorts the input of every count(DISTINCT …),
+    // while a GROUP BY hashes it (bench/README.md, "One bot's read": 1.55 → 1.16 ms for a bot's 90 days).
     private const string LocalDaysSql = """
-        SELECT ((hour AT TIME ZONE @tz)::date)::timestamp AS bucket, count(DISTINCT contact_wa_id)
-        FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to GROUP BY 1;
+        SELECT bucket, count(*) FROM (
+            SELECT DISTINCT ((hour AT TIME ZONE @tz)::date)::timestamp AS bucket, contact_wa_id
+            FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to) d
+        GROUP BY bucket;
         """;
 
     private const string RangeActivitySql = """
-        SELECT count(DISTINCT contact_wa_id), count(DISTINCT contact_wa_id) FILTER (WHERE contact_created_at < @from)
-        FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to;
+        SELECT count(*), count(*) FILTER (WHERE created_before) FROM (
+            SELECT bool_or(contact_created_at < @from) AS created_before
+            FROM contact_activity_hourly WHERE bot_id = @bot AND hour >= @from AND hour < @to GROUP BY contact_wa_id) c;
         """;
 
     public async Task<BotStatsSlice> ReadAsync(long botId, StatsRange range, TimeZoneInfo zone, CancellationToken cancellationToken)
