@@ -6,9 +6,10 @@ namespace ChatBoost.Grains.Contacts.Events;
 /// <summary>
 /// The dispatcher of one shard of the event outlet: a grain timer runs the shard's <see cref="ShardDispatchLoop"/> — at
 /// once while a subscriber is a full batch behind, every <see cref="ContactEventOptions.BusyPollInterval"/> while events
-/// flow, every <see cref="ContactEventOptions.IdlePollInterval"/> when idle — which hands each subscriber its next batch in
-/// order through <see cref="ContactEventDelivery"/>. The positions are loaded from PostgreSQL on the first poll of an
-/// activation: a new activation after a crash resumes exactly where the stored positions say.
+/// flow, every <see cref="ContactEventOptions.IdlePollInterval"/> when idle — which hands the subscribers their next batch
+/// in order through <see cref="ContactEventDelivery"/>, one read for all that stand at the same position. The positions
+/// are loaded from PostgreSQL on the first poll of an activation: a new activation after a crash resumes exactly where
+/// the stored positions say.
 /// </summary>
 public sealed class ContactEventDispatcherGrain(
     ContactEventDelivery delivery,
@@ -45,7 +46,7 @@ public sealed class ContactEventDispatcherGrain(
                 Shard,
                 subscribers.All,
                 await delivery.ReadPositionsAsync(Shard, cancellationToken),
-                (subscriber, from, ct) => delivery.DeliverAsync(Shard, subscriber, from, options.Value.BatchSize, ct),
+                (group, from, ct) => delivery.DeliverGroupAsync(Shard, group, from, options.Value.BatchSize, ct),
                 options.Value,
                 time,
                 logger);

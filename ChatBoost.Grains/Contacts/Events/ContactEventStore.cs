@@ -81,13 +81,44 @@ public static class ContactEventStore
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(SavePositionSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("subscriber", subscriber));
-        command.Parameters.Add(new NpgsqlParameter<short>("shard", (short)shard));
-        command.Parameters.Add(new NpgsqlParameter<ulong>("new_tx", NpgsqlDbType.Xid8) { TypedValue = to.Tx });
-        command.Parameters.Add(new NpgsqlParameter<long>("new_id", to.Id));
-        command.Parameters.Add(new NpgsqlParameter<ulong>("old_tx", NpgsqlDbType.Xid8) { TypedValue = from.Tx });
-        command.Parameters.Add(new NpgsqlParameter<long>("old_id", from.Id));
+        AddPositionParameters(command.Parameters, subscriber, shard, from, to);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static void AddPositionParameters(NpgsqlParameterCollection parameters, string subscriber, int shard, ContactEventPosition from, ContactEventPosition to)
+    {
+        parameters.Add(new NpgsqlParameter<string>("subscriber", subscriber));
+        parameters.Add(new NpgsqlParameter<short>("shard", (short)shard));
+        parameters.Add(new NpgsqlParameter<ulong>("new_tx", NpgsqlDbType.Xid8) { TypedValue = to.Tx });
+        parameters.Add(new NpgsqlParameter<long>("new_id", to.Id));
+        parameters.Add(new NpgsqlParameter<ulong>("old_tx", NpgsqlDbType.Xid8) { TypedValue = from.Tx });
+        parameters.Add(new NpgsqlParameter<long>("old_id", from.Id));
+    }
+
+    /// <summary>
+    /// Moves several subscribers' positions from <paramref name="from"/> to <paramref name="to"/> in one round trip (one
+    /// implicit transaction); per subscriber, false when another writer moved it first.
+    /// </summary>
+    public static async Task<bool[]> TrySavePositionsAsync(
+        NpgsqlConnection connection, IReadOnlyList<string> subscribers, int shard, ContactEventPosition from, ContactEventPosition to,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var subscriber in subscribers)
+        {
+            var command = new NpgsqlBatchCommand(SavePositionSql);
+            AddPositionParameters(command.Parameters, subscriber, shard, from, to);
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var saved = new bool[subscribers.Count];
+        for (var i = 0; i < saved.Length; i++)
+        {
+            saved[i] = batch.BatchCommands[i].RecordsAffected == 1;
+        }
+
+        return saved;
     }
 
     /// <summary>Every subscriber's position in the shard; a subscriber without a row starts at <see cref="ContactEventPosition.Start"/>.</summary>

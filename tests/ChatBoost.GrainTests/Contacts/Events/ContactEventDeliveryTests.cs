@@ -142,6 +142,47 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
         Assert.Equal(1, await DeliveriesAsync(subscriber.Name, bot));
     }
 
+    [Fact]
+    public async Task A_group_shares_one_delivery_and_the_subscriber_that_fails_in_it_is_rolled_back_alone()
+    {
+        var bot = OutletSeed.NewBotId();
+        await using var connection = await fixture.OpenAsync();
+        var wa = await OutletSeed.ContactInShardAsync(connection, bot, shard: 6);
+        await OutletSeed.InsertAsync(
+            connection, null,
+            [.. Enumerable.Range(0, 4).Select(_ => OutletSeed.Event(bot, wa, ContactEventTypes.MessageReceived, """{"message_type":"text"}"""))]);
+        var tag = Guid.NewGuid().ToString("N")[..20];
+        var first = new DeliveriesSubscriber($"test-group-a-{tag}");
+        var failing = new DeliveriesSubscriber($"test-group-b-{tag}") { FailAfterEffect = true };
+        var third = new DeliveriesSubscriber($"test-group-c-{tag}");
+        var plain = new RecordingSubscriber($"test-group-d-{tag}");
+
+        // The group at one position, as the dispatcher delivers in steady state, until the bot's events have gone through;
+        // the failing subscriber writes its effect in the shared transaction and throws every time.
+        var position = ContactEventPosition.Start;
+        await OutletSeed.EventuallyAsync(
+            async () =>
+            {
+                var outcomes = await _delivery.DeliverGroupAsync(6, [first, failing, third, plain], position, 1_000, CancellationToken.None);
+                Assert.IsType<InvalidOperationException>(Assert.Single(outcomes, o => o.Subscriber == failing).Error);
+                var moved = outcomes.Where(o => o.Subscriber != failing).Select(o => o.Result!.Position).Distinct();
+                position = Assert.Single(moved);
+                return await DeliveriesAsync(first.Name, bot) == 4;
+            },
+            "the group was handed the bot's events");
+
+        var stored = await _delivery.ReadPositionsAsync(6, CancellationToken.None);
+        Assert.Equal((4L, 4L, 4), (await DeliveriesAsync(first.Name, bot), await DeliveriesAsync(third.Name, bot), plain.Of(bot).Count));
+        Assert.All(new[] { first.Name, third.Name, plain.Name }, name => Assert.Equal(position, stored[name]));
+        Assert.Equal(0, await DeliveriesAsync(failing.Name, bot));
+        Assert.False(stored.ContainsKey(failing.Name));
+
+        // Recovered, it catches up from its own position, alone: each event once.
+        failing.FailAfterEffect = false;
+        await DeliverAllAsync(failing, 6, ContactEventPosition.Start);
+        Assert.Equal(4, await DeliveriesAsync(failing.Name, bot));
+    }
+
     /// <summary>Delivers until a batch comes back empty; returns the last result.</summary>
     private async Task<DeliveryResult> DeliverAllAsync(IContactEventSubscriberBase subscriber, int shard, ContactEventPosition from)
     {

@@ -40,13 +40,13 @@ public class ShardDispatchLoopTests
             3,
             [new Subscriber("failing"), new TransactionalSubscriber("healthy")],
             new Dictionary<string, ContactEventPosition> { ["healthy"] = new(5, 50), ["failing"] = new(4, 40) },
-            (subscriber, from, _) =>
+            PerSubscriber((subscriber, from) =>
             {
                 calls.Add(subscriber.Name);
                 return subscriber.Name == "failing" && broken
                     ? throw new InvalidOperationException("down")
-                    : Task.FromResult(new DeliveryResult(2, new ContactEventPosition(from.Tx + 1, from.Id + 2), BatchWasFull: false));
-            },
+                    : new DeliveryResult(2, new ContactEventPosition(from.Tx + 1, from.Id + 2), BatchWasFull: false);
+            }),
             Options,
             clock,
             NullLogger.Instance);
@@ -80,7 +80,7 @@ public class ShardDispatchLoopTests
         var full = false;
         var loop = new ShardDispatchLoop(
             0, [new Subscriber("s")], new Dictionary<string, ContactEventPosition>(),
-            (_, from, _) => Task.FromResult(full ? new DeliveryResult(Options.BatchSize, new ContactEventPosition(from.Tx + 1, 1), true) : new DeliveryResult(0, from, false)),
+            PerSubscriber((_, from) => full ? new DeliveryResult(Options.BatchSize, new ContactEventPosition(from.Tx + 1, 1), true) : new DeliveryResult(0, from, false)),
             Options, clock, NullLogger.Instance);
 
         Assert.Equal(Options.IdlePollInterval, await loop.PollAsync(CancellationToken.None));
@@ -88,4 +88,67 @@ public class ShardDispatchLoopTests
         full = true;
         Assert.Equal(TimeSpan.Zero, await loop.PollAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Subscribers_at_one_position_share_a_delivery_and_one_that_failed_is_retried_in_a_group_of_its_own()
+    {
+        var clock = new Clock(DateTimeOffset.UnixEpoch);
+        var broken = true;
+        var groups = new List<string>();
+        var loop = new ShardDispatchLoop(
+            1,
+            [new TransactionalSubscriber("counters"), new Subscriber("notifications"), new TransactionalSubscriber("triggers")],
+            new Dictionary<string, ContactEventPosition>(),
+            (group, from, _) =>
+            {
+                groups.Add(string.Join("+", group.Select(s => s.Name)) + "@" + from.Id);
+                IReadOnlyList<SubscriberDelivery> outcomes = [.. group.Select(s => s.Name == "triggers" && broken
+                    ? SubscriberDelivery.Failure(s, new InvalidOperationException("down"))
+                    : new SubscriberDelivery(s, new DeliveryResult(3, new ContactEventPosition(from.Tx + 1, from.Id + 3), BatchWasFull: false), null))];
+                return Task.FromResult(outcomes);
+            },
+            Options,
+            clock,
+            NullLogger.Instance);
+
+        await loop.PollAsync(CancellationToken.None);
+        clock.Now += TimeSpan.FromSeconds(1);
+        broken = false;
+        await loop.PollAsync(CancellationToken.None);
+        await loop.PollAsync(CancellationToken.None);
+
+        // One delivery for the three; after its failure, the one that failed is delivered from its own position, alone.
+        Assert.Equal(["counters+notifications+triggers@0", "counters+notifications@3", "triggers@0", "counters+notifications@6", "triggers@3"], groups);
+        Assert.Equal(new ContactEventPosition(2, 6), loop.ProgressOf("triggers").Position);
+    }
+
+    [Fact]
+    public async Task A_group_whose_delivery_throws_fails_every_subscriber_in_it()
+    {
+        var clock = new Clock(DateTimeOffset.UnixEpoch);
+        var loop = new ShardDispatchLoop(
+            2, [new Subscriber("a"), new TransactionalSubscriber("b")], new Dictionary<string, ContactEventPosition>(),
+            (_, _, _) => throw new NpgsqlException("the read failed"), Options, clock, NullLogger.Instance);
+
+        Assert.Equal(Options.FirstRetryDelay, await loop.PollAsync(CancellationToken.None));
+        Assert.Equal((1, 1), (loop.ProgressOf("a").ConsecutiveFailures, loop.ProgressOf("b").ConsecutiveFailures));
+    }
+
+    /// <summary>A group delivery that delivers to each subscriber on its own (a throw is that subscriber's failure).</summary>
+    private static DeliverBatch PerSubscriber(Func<IContactEventSubscriberBase, ContactEventPosition, DeliveryResult> deliver) =>
+        (group, from, _) =>
+        {
+            IReadOnlyList<SubscriberDelivery> outcomes = [.. group.Select(s =>
+            {
+                try
+                {
+                    return new SubscriberDelivery(s, deliver(s, from), null);
+                }
+                catch (InvalidOperationException e)
+                {
+                    return SubscriberDelivery.Failure(s, e);
+                }
+            })];
+            return Task.FromResult(outcomes);
+        };
 }
