@@ -49,7 +49,7 @@ public sealed record OutboundRecord(
 /// serialise on its row lock and re-check against the latest version (READ COMMITTED re-evaluation): they cannot regress it.
 /// <para>
 /// A report whose wamid is not stored yet (it beat the send's answer) is kept in <c>early_statuses</c> and applied when
-/// the sender stores the wamid (both under <see cref="StatusSql.HandoverLockSql"/>); one carrying <c>biz_opaque_callback_data</c> equal to the client id of a sending or
+/// the sender stores the wamid; one carrying <c>biz_opaque_callback_data</c> equal to the client id of a sending or
 /// in-doubt row of the bot first attaches its wamid to that row (resolving it to sent).
 /// </para>
 /// </remarks>
@@ -86,17 +86,12 @@ public sealed class MessageStatusWriter(Database database, BatchingStatementWrit
 
         if (outcome == StatusApplyOutcome.UnknownMessage)
         {
-            bool kept;
-            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await StatusSql.KeepEarlyAsync(connection, botId, status.WaMessageId, report, cancellationToken).ConfigureAwait(false);
+            // The wamid may have been stored since the apply above: its sender's own catch-up ran before this report was kept.
+            if (await StatusSql.ApplyEarlyAsync(connection, botId, status.WaMessageId, cancellationToken).ConfigureAwait(false) > 0)
             {
-                kept = await StatusSql.KeepEarlyAsync(connection, botId, status.WaMessageId, report, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Not kept: the wamid was stored since the apply above (its sender committed before this report took the lock).
-            if (!kept)
-            {
-                (_, outcome) = await writer.ExecuteAsync(new StatusStatement(botId, status.WaMessageId, report, callback: null), cancellationToken)
-                    .ConfigureAwait(false);
+                return StatusApplyOutcome.Applied;
             }
         }
 

@@ -53,21 +53,9 @@ internal static class StatusSql
                END
         """;
 
-    /// <summary>
-    /// The lock of a wamid's early-status handover, on (bot, wamid), taken by the sender before it stores the wamid and
-    /// looks for kept reports, and by a report before it looks for the wamid and keeps itself. Held to each one's commit,
-    /// and each looks in a later statement than the lock (a fresh snapshot): whichever takes it second sees what the first
-    /// committed, so a report is never kept unseen beside a stored wamid. A transaction-level advisory lock on a 64-bit
-    /// hash; a collision only makes two handovers wait for each other.
-    /// </summary>
-    public const string HandoverLockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@WaMessageId, @BotId))";
-
-    // Kept only while no outbound row of the bot has the wamid (read after the handover lock).
     private const string KeepEarlySql = """
         INSERT INTO early_statuses (bot_id, wa_message_id, status, status_rank, occurred_at, error_code, error_title, error_message)
-        SELECT @BotId, @WaMessageId, @Status, @Rank, @At, @ErrorCode, @ErrorTitle, @ErrorMessage
-        WHERE NOT EXISTS (SELECT 1 FROM messages WHERE bot_id = @BotId AND wa_message_id = @WaMessageId AND direction = 'outbound')
-        RETURNING 1
+        VALUES (@BotId, @WaMessageId, @Status, @Rank, @At, @ErrorCode, @ErrorTitle, @ErrorMessage)
         """;
 
     // Only once the wamid is stored: the reports leave the table in the transaction that applies them.
@@ -110,30 +98,14 @@ internal static class StatusSql
         return (StatusApplyOutcome)outcome;
     }
 
-    /// <summary>
-    /// Keeps a report whose wamid was not stored, under the handover lock, in one round trip and one transaction. False
-    /// when the wamid has been stored meanwhile: nothing kept, the report is to be applied now.
-    /// </summary>
-    public static async Task<bool> KeepEarlyAsync(
-        NpgsqlConnection connection, long botId, string waMessageId, StatusReport report, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(HandoverLock(botId, waMessageId));
-        var keep = new NpgsqlBatchCommand(KeepEarlySql);
-        AddParameters(keep.Parameters, botId, waMessageId, report);
-        batch.BatchCommands.Add(keep);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return keep.RecordsAffected == 1;
-    }
-
-    /// <summary>The handover lock (<see cref="HandoverLockSql"/>) as a command of a batch.</summary>
-    public static NpgsqlBatchCommand HandoverLock(long botId, string waMessageId) =>
-        new(HandoverLockSql) { Parameters = { new NpgsqlParameter<long>("BotId", botId), new NpgsqlParameter<string>("WaMessageId", waMessageId) } };
+    public static Task KeepEarlyAsync(
+        NpgsqlConnection connection, long botId, string waMessageId, StatusReport report, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(KeepEarlySql, Parameters(botId, waMessageId, report), cancellationToken: cancellationToken));
 
     /// <summary>
-    /// Applies (in delivery order) and removes the early reports of a wamid that is now stored, in one transaction: the
-    /// sender's, when it found reports kept under the handover lock; a status webhook's, after its callback data
-    /// attached the wamid; the reconciler's, for whatever is left.
+    /// Applies (in delivery order) and removes the early reports of a wamid that is now stored, in one transaction.
+    /// Both sides call it after their own commit — the sender after storing the wamid, the webhook after keeping a
+    /// report — so whichever commits second sees the other's row: no report is left behind by the race between them.
     /// </summary>
     public static async Task<int> ApplyEarlyAsync(NpgsqlConnection connection, long botId, string waMessageId, CancellationToken cancellationToken)
     {

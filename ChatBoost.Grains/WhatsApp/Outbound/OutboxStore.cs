@@ -134,45 +134,24 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
     public async Task<bool> MarkSentAsync(Guid clientMessageId, long botId, string waMessageId, CancellationToken cancellationToken = default)
     {
         InboundRecord.RequireText(waMessageId, MessageColumnLimits.WaMessageId, nameof(waMessageId));
-        var (moved, anyEarly) = await writer.ExecuteAsync(new MarkSentStatement(clientMessageId, botId, waMessageId), cancellationToken).ConfigureAwait(false);
-        if (anyEarly)
+        var moved = await writer.ExecuteAsync(SqlStatement.Scalar<long>(StatusSql.MarkSentSql, p =>
+        {
+            Key(p, clientMessageId, botId);
+            p.Add(new NpgsqlParameter<string>("WaMessageId", waMessageId));
+        }, StatementLockKeys.Message(clientMessageId)), cancellationToken).ConfigureAwait(false);
+
+        // After that commit (a later transaction, so that a report kept meanwhile is seen by one side or the other).
+        if (await writer.ExecuteAsync(SqlStatement.Scalar<bool>(AnyEarlySql, p =>
+            {
+                p.Add(new NpgsqlParameter<long>("BotId", botId));
+                p.Add(new NpgsqlParameter<string>("WaMessageId", waMessageId));
+            }), cancellationToken).ConfigureAwait(false))
         {
             await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             await StatusSql.ApplyEarlyAsync(connection, botId, waMessageId, cancellationToken).ConfigureAwait(false);
         }
 
         return moved > 0;
-    }
-
-    /// <summary>
-    /// The wamid stored (<see cref="StatusSql.MarkSentSql"/>) and whether reports of it were kept before, in one unit, under
-    /// the handover lock (<see cref="StatusSql.HandoverLockSql"/>): a report that looked for the wamid before this commit
-    /// was kept before this unit looked, so one side or the other sees it.
-    /// </summary>
-    private sealed class MarkSentStatement(Guid clientMessageId, long botId, string waMessageId) : BatchedStatement<(long Moved, bool AnyEarly)>
-    {
-        public override string? LockKey => StatementLockKeys.Message(clientMessageId);
-
-        public override IReadOnlyList<NpgsqlBatchCommand> CreateCommands()
-        {
-            var markSent = new NpgsqlBatchCommand(StatusSql.MarkSentSql);
-            Key(markSent.Parameters, clientMessageId, botId);
-            markSent.Parameters.Add(new NpgsqlParameter<string>("WaMessageId", waMessageId));
-            var anyEarly = new NpgsqlBatchCommand(AnyEarlySql)
-            {
-                Parameters = { new NpgsqlParameter<long>("BotId", botId), new NpgsqlParameter<string>("WaMessageId", waMessageId) },
-            };
-            return [StatusSql.HandoverLock(botId, waMessageId), markSent, anyEarly];
-        }
-
-        public override async ValueTask<(long Moved, bool AnyEarly)> ReadAsync(BatchResults results, CancellationToken cancellationToken)
-        {
-            await results.NextAsync(cancellationToken).ConfigureAwait(false);
-            var moved = await results.Reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? results.Reader.GetInt64(0) : 0;
-            await results.NextAsync(cancellationToken).ConfigureAwait(false);
-            var anyEarly = await results.Reader.ReadAsync(cancellationToken).ConfigureAwait(false) && results.Reader.GetBoolean(0);
-            return (moved, anyEarly);
-        }
     }
 
     /// <summary>sending → in_doubt: the attempt's outcome is unknown.</summary>
