@@ -12,9 +12,8 @@ namespace ChatBoost.Grains.WhatsApp.Outbound;
 
 /// <summary>
 /// The one way a message leaves: idempotent by <see cref="OutboundSend.ClientMessageId"/>. It moves the send's outbox
-/// row through <see cref="OutboxStateMachine"/> — take a pacing slot no later than the deadline, record the row
-/// (<c>queued</c> while the slot is ahead or refused, marked <c>sending</c> just before the HTTP attempt; one statement,
-/// straight as <c>sending</c>, when the slot is at hand), then <c>sent</c> | <c>failed</c> | <c>in_doubt</c> — and answers a
+/// row through <see cref="OutboxStateMachine"/> — record <c>queued</c>, take a pacing slot no later than the deadline,
+/// mark <c>sending</c> before the HTTP attempt, then <c>sent</c> | <c>failed</c> | <c>in_doubt</c> — and answers a
 /// repeated call from the row, without a second HTTP call. A row found <c>sending</c> was in flight when its caller
 /// died: it becomes in doubt and is never resent.
 /// </summary>
@@ -82,13 +81,12 @@ public sealed class OutboundSender(
         }
 
         var message = send.Message with { CallbackData = id.ToString("D") };
-        // A first attempt is recorded once its slot is known: queued while the slot is ahead (or refused), else straight as
-        // sending. Nothing has left before the row exists; a crash before it leaves nothing to recover.
-        var record = row is null
-            ? new OutboundRecord(
+        if (row is null)
+        {
+            await _outbox.RecordQueuedAsync(new OutboundRecord(
                 id, send.BotId, send.OrganizationId, send.ContactWaId, OutboundMapping.MessageType(message), OutboundMapping.Text(message),
-                GraphMessageBodies.Build(message), send.ExecutionId)
-            : null;
+                GraphMessageBodies.Build(message), send.ExecutionId), cancellationToken).ConfigureAwait(false);
+        }
 
         PacingSlot slot;
         try
@@ -104,37 +102,19 @@ public sealed class OutboundSender(
 
         if (!slot.Granted)
         {
-            if (record is not null)
-            {
-                await _outbox.RecordQueuedAsync(record, cancellationToken).ConfigureAwait(false);
-            }
-
             metrics.SendFinished(SendOutcomes.Throttled);
             return new OutboundResult.Throttled(id, slot.At);
         }
 
         // The row stays queued (never attempted: sent again after a crash) while the slot is far; it is marked sending just
         // before the slot (MarkSendingLead), so the bookkeeping's latency does not shift the departure, and only a crash in
-        // those last milliseconds leaves a send in doubt that never left. A slot already that near records it as sending.
-        bool marked;
+        // those last milliseconds leaves a send in doubt that never left.
         if (slot.At - MarkSendingLead - time.GetUtcNow() is { Ticks: > 0 } far)
         {
-            if (record is not null)
-            {
-                await _outbox.RecordQueuedAsync(record, cancellationToken).ConfigureAwait(false);
-            }
-
             await Task.Delay(far, time, CancellationToken.None).ConfigureAwait(false);
-            marked = await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            marked = record is not null
-                ? await _outbox.RecordSendingAsync(record, cancellationToken).ConfigureAwait(false)
-                : await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!marked)
+        if (!await _outbox.MarkSendingAsync(id, send.BotId, cancellationToken).ConfigureAwait(false))
         {
             return await ReadBackAsync(send, cancellationToken).ConfigureAwait(false);
         }

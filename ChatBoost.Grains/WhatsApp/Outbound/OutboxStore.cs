@@ -30,12 +30,11 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
 
     private const string AnyEarlySql = "SELECT EXISTS (SELECT 1 FROM early_statuses WHERE bot_id = @BotId AND wa_message_id = @WaMessageId)";
 
-    // Queued, or (a send whose slot is at hand) straight as sending: one statement where queued-then-sending takes two.
-    private const string RecordSql = """
+    private const string RecordQueuedSql = """
         INSERT INTO messages (bot_id, organization_id, contact_wa_id, direction, message_type, text, payload,
                               status, status_rank, client_message_id, execution_id)
         VALUES (@BotId, @OrganizationId, @ContactWaId, 'outbound', @MessageType, @Text, CAST(@PayloadJson AS jsonb),
-                @Status, 0, @ClientMessageId, @ExecutionId)
+                'queued', 0, @ClientMessageId, @ExecutionId)
         ON CONFLICT (client_message_id) DO NOTHING
         RETURNING 1
         """;
@@ -87,18 +86,7 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
     }
 
     /// <summary>Records the send as <c>queued</c>. False when a row with its client id exists already.</summary>
-    public Task<bool> RecordQueuedAsync(OutboundRecord record, CancellationToken cancellationToken = default) =>
-        RecordAsync(record, OutboxState.Queued, cancellationToken);
-
-    /// <summary>
-    /// Records the send as <c>sending</c> (its pacing slot is at hand: the attempt follows at once), what
-    /// <see cref="RecordQueuedAsync"/> and <see cref="MarkSendingAsync"/> do in two. False when a row with its client id
-    /// exists already: it is someone else's, left as it is.
-    /// </summary>
-    public Task<bool> RecordSendingAsync(OutboundRecord record, CancellationToken cancellationToken = default) =>
-        RecordAsync(record, OutboxState.Sending, cancellationToken);
-
-    private async Task<bool> RecordAsync(OutboundRecord record, OutboxState state, CancellationToken cancellationToken)
+    public async Task<bool> RecordQueuedAsync(OutboundRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(record.BotId);
@@ -109,9 +97,8 @@ public sealed class OutboxStore(Database database, BatchingStatementWriter write
 
         InboundRecord.RequireText(record.ContactWaId, MessageColumnLimits.ContactWaId, nameof(record.ContactWaId));
         InboundRecord.RequireText(record.MessageType, MessageColumnLimits.MessageType, nameof(record.MessageType));
-        return await writer.ExecuteAsync(SqlStatement.RowCount(RecordSql, p =>
+        return await writer.ExecuteAsync(SqlStatement.RowCount(RecordQueuedSql, p =>
         {
-            p.Add(new NpgsqlParameter<string>("Status", OutboxStateMachine.Name(state)));
             p.Add(new NpgsqlParameter<long>("BotId", record.BotId));
             p.Add(new NpgsqlParameter<long>("OrganizationId", record.OrganizationId));
             p.Add(new NpgsqlParameter<string>("ContactWaId", record.ContactWaId));

@@ -62,23 +62,6 @@ public sealed class OutboxStoreTests(MessageStoreFixture fixture)
     }
 
     [Fact]
-    public async Task A_send_recorded_straight_as_sending_moves_on_like_a_marked_one_and_a_second_record_of_its_id_is_refused()
-    {
-        var bot = MessageStoreFixture.NewBotId();
-        var id = Guid.NewGuid();
-        Assert.True(await Outbox.RecordSendingAsync(MessageStatusWriterTests.Outbound(bot, id, executionId: 43)));
-        Assert.False(await Outbox.RecordSendingAsync(MessageStatusWriterTests.Outbound(bot, id, executionId: 43)));
-        Assert.False(await Outbox.RecordQueuedAsync(MessageStatusWriterTests.Outbound(bot, id, executionId: 43)));
-        Assert.Equal("sending", await StatusOfAsync(id));
-        // Found sending by a later call: in flight when its caller died.
-        Assert.Equal(OutboxStartAction.MarkInDoubt, OutboxStateMachine.OnStart((await Outbox.ReadAsync(id, bot))!.State));
-        Assert.False(await Outbox.MarkSendingAsync(id, bot));
-
-        Assert.True(await Outbox.MarkSentAsync(id, bot, "wamid.direct-" + id.ToString("N")));
-        Assert.Equal(OutboxState.Sent, (await Outbox.ReadAsync(id, bot))!.State);
-    }
-
-    [Fact]
     public async Task A_status_that_arrives_before_its_wamid_is_applied_when_the_wamid_lands()
     {
         var bot = MessageStoreFixture.NewBotId();
