@@ -32,19 +32,6 @@ public sealed class ContactEventDelivery(Database database, ChatBoostMetrics met
         return await ContactEventStore.ReadPositionsAsync(connection, shard, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One subscriber's delivery (a group of one); its failure is thrown.</summary>
-    public async Task<DeliveryResult> DeliverAsync(
-        int shard, IContactEventSubscriberBase subscriber, ContactEventPosition from, int limit, CancellationToken cancellationToken)
-    {
-        var outcome = (await DeliverGroupAsync(shard, [subscriber], from, limit, cancellationToken).ConfigureAwait(false)).Single();
-        if (outcome.Error is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Error);
-        }
-
-        return outcome.Result!;
-    }
-
     /// <summary>Delivers the batch after <paramref name="from"/> to every subscriber of the group; one outcome per subscriber.</summary>
     public async Task<IReadOnlyList<SubscriberDelivery>> DeliverGroupAsync(
         int shard, IReadOnlyList<IContactEventSubscriberBase> subscribers, ContactEventPosition from, int limit, CancellationToken cancellationToken)

@@ -78,11 +78,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
     public async Task A_transactional_subscriber_that_fails_after_its_effect_leaves_neither_effect_nor_position_then_gets_the_batch_once()
     {
         var bot = OutletSeed.NewBotId();
-        await using var connection = await fixture.OpenAsync();
-        var wa = await OutletSeed.ContactInShardAsync(connection, bot, shard: 3);
-        await OutletSeed.InsertAsync(
-            connection, null,
-            [.. Enumerable.Range(0, 5).Select(_ => OutletSeed.Event(bot, wa, ContactEventTypes.MessageReceived, """{"message_type":"text"}"""))]);
+        await ReceivedMessagesAsync(bot, shard: 3, count: 5);
         var subscriber = new DeliveriesSubscriber($"test-tx-{Guid.NewGuid():N}"[..40]) { FailAfterEffect = true };
 
         // The crash point: the effect is written in the dispatcher's transaction, then the subscriber throws before the
@@ -92,7 +88,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
             {
                 try
                 {
-                    await _delivery.DeliverAsync(3, subscriber, ContactEventPosition.Start, 10_000, CancellationToken.None);
+                    await DeliverOneAsync(3, subscriber, ContactEventPosition.Start, 10_000, CancellationToken.None);
                 }
                 catch (InvalidOperationException)
                 {
@@ -112,7 +108,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
         Assert.Equal(position, (await _delivery.ReadPositionsAsync(3, CancellationToken.None))[subscriber.Name]);
 
         // Delivering again from the stored position adds nothing.
-        Assert.Equal(0, (await _delivery.DeliverAsync(3, subscriber, position, 10_000, CancellationToken.None)).Delivered);
+        Assert.Equal(0, (await DeliverOneAsync(3, subscriber, position, 10_000, CancellationToken.None)).Delivered);
         Assert.Equal(5, await DeliveriesAsync(subscriber.Name, bot));
     }
 
@@ -134,7 +130,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
             "the first delivery");
 
         // A second activation of the same shard that still believes the subscriber is at the start.
-        var stale = await _delivery.DeliverAsync(5, subscriber, ContactEventPosition.Start, 10_000, CancellationToken.None);
+        var stale = await DeliverOneAsync(5, subscriber, ContactEventPosition.Start, 10_000, CancellationToken.None);
 
         Assert.True(stale.PositionMoved);
         Assert.Equal(0, stale.Delivered);
@@ -146,11 +142,7 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
     public async Task A_group_shares_one_delivery_and_the_subscriber_that_fails_in_it_is_rolled_back_alone()
     {
         var bot = OutletSeed.NewBotId();
-        await using var connection = await fixture.OpenAsync();
-        var wa = await OutletSeed.ContactInShardAsync(connection, bot, shard: 6);
-        await OutletSeed.InsertAsync(
-            connection, null,
-            [.. Enumerable.Range(0, 4).Select(_ => OutletSeed.Event(bot, wa, ContactEventTypes.MessageReceived, """{"message_type":"text"}"""))]);
+        await ReceivedMessagesAsync(bot, shard: 6, count: 4);
         var tag = Guid.NewGuid().ToString("N")[..20];
         var first = new DeliveriesSubscriber($"test-group-a-{tag}");
         var failing = new DeliveriesSubscriber($"test-group-b-{tag}") { FailAfterEffect = true };
@@ -183,12 +175,34 @@ public sealed class ContactEventDeliveryTests(ChatBoostClusterFixture fixture) :
         Assert.Equal(4, await DeliveriesAsync(failing.Name, bot));
     }
 
+    /// <summary>A delivery to one subscriber (a group of one), as the earlier dispatcher made them; its failure is thrown.</summary>
+    private async Task<DeliveryResult> DeliverOneAsync(int shard, IContactEventSubscriberBase subscriber, ContactEventPosition from, int limit, CancellationToken cancellationToken)
+    {
+        var outcome = Assert.Single(await _delivery.DeliverGroupAsync(shard, [subscriber], from, limit, cancellationToken));
+        if (outcome.Error is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Error);
+        }
+
+        return outcome.Result!;
+    }
+
+    /// <summary><paramref name="count"/> message_received events of one contact of the bot in the shard.</summary>
+    private async Task ReceivedMessagesAsync(long bot, int shard, int count)
+    {
+        await using var connection = await fixture.OpenAsync();
+        var wa = await OutletSeed.ContactInShardAsync(connection, bot, shard);
+        await OutletSeed.InsertAsync(
+            connection, null,
+            [.. Enumerable.Range(0, count).Select(_ => OutletSeed.Event(bot, wa, ContactEventTypes.MessageReceived, """{"message_type":"text"}"""))]);
+    }
+
     /// <summary>Delivers until a batch comes back empty; returns the last result.</summary>
     private async Task<DeliveryResult> DeliverAllAsync(IContactEventSubscriberBase subscriber, int shard, ContactEventPosition from)
     {
         while (true)
         {
-            var result = await _delivery.DeliverAsync(shard, subscriber, from, 1_000, CancellationToken.None);
+            var result = await DeliverOneAsync(shard, subscriber, from, 1_000, CancellationToken.None);
             if (result.Delivered == 0)
             {
                 return result;
