@@ -10,7 +10,7 @@ internal sealed record BenchOptions
                                  --app-secret S [--fake-port 8122] [--rates 100,300,1000] [--seconds 10]
                                  [--warmup-rate 50] [--warmup-seconds 3] [--floor-max-seconds 10] [--floor-connections 64]
                                  [--drain-seconds 30] [--settle-seconds 11] [--fake-rate 1000] [--timeout-seconds 10]
-                                 [--max-connections 1024] [--keyword-triggers 0]
+                                 [--max-connections 1024] [--keyword-triggers 0] [--cpu-pids "api=PID silo=PID,PID postgres=PID"]
         """;
 
     /// <summary>The API's base URL (signed webhooks go to /whatsapp/webhook).</summary>
@@ -60,6 +60,12 @@ internal sealed record BenchOptions
     /// <summary>Keyword triggers given to the bot before the run (none matches what the customers write): the matcher's cost.</summary>
     public int KeywordTriggers { get; init; }
 
+    /// <summary>
+    /// The process trees whose CPU is counted per floor request and per conversation (this benchmark's own, as
+    /// <c>bench</c>, always): <c>name=PID[,PID...]</c> entries separated by spaces.
+    /// </summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<int> Pids)> CpuTrees { get; init; } = CpuSnapshot.ParseTrees(null);
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -100,6 +106,7 @@ internal sealed record BenchOptions
             TimeoutSeconds = Number("timeout-seconds", defaults.TimeoutSeconds),
             MaxConnections = Integer("max-connections", defaults.MaxConnections),
             KeywordTriggers = Integer("keyword-triggers", 0),
+            CpuTrees = CpuSnapshot.ParseTrees(values.GetValueOrDefault("cpu-pids")),
         };
         foreach (var uri in new[] { options.Api, options.Floor })
         {

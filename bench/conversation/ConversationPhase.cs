@@ -17,6 +17,7 @@ internal sealed record PhaseResult(
     int StatusErrors,
     Percentiles StatusMs,
     PgDelta? Database,
+    CpuDelta? Cpu,
     bool DrainTimedOut)
 {
     public bool MeetsTargets => Ack.P99 <= 250 && Reply.P99 <= 1000;
@@ -33,7 +34,7 @@ internal sealed class ConversationPhase(OpenLoopDriver driver, ReplyWatcher watc
 {
     private int _customers;
 
-    public async Task<PhaseResult> RunAsync(string label, double rate, double seconds, Func<Task<PgSnapshot>>? snapshot, PgSnapshot? before)
+    public async Task<PhaseResult> RunAsync(string label, double rate, double seconds, Func<Task<(PgSnapshot Pg, CpuSnapshot Cpu)>>? snapshot, (PgSnapshot Pg, CpuSnapshot Cpu)? before)
     {
         var count = Math.Max(1, (int)Math.Round(rate * seconds));
         var webhooks = new SignedWebhook[count];
@@ -68,10 +69,13 @@ internal sealed class ConversationPhase(OpenLoopDriver driver, ReplyWatcher watc
         drainTimedOut |= !statusesDone;
 
         PgDelta? database = null;
-        if (snapshot is not null && before is not null)
+        CpuDelta? cpu = null;
+        if (snapshot is not null && before is { } from)
         {
             await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds)).ConfigureAwait(false);
-            database = PgDelta.Between(before, await snapshot().ConfigureAwait(false));
+            var to = await snapshot().ConfigureAwait(false);
+            database = PgDelta.Between(from.Pg, to.Pg);
+            cpu = CpuDelta.Between(from.Cpu, to.Cpu);
         }
 
         var ackMs = Enumerable.Range(0, count).Select(i => run.Shots[i].Status == 200
@@ -96,6 +100,7 @@ internal sealed class ConversationPhase(OpenLoopDriver driver, ReplyWatcher watc
             posted.Sum(t => t.StatusErrors < 0 ? 3 : t.StatusErrors),
             new Percentiles(posted.Select(t => t.StatusMs)),
             database,
+            cpu,
             drainTimedOut);
     }
 }

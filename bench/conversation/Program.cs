@@ -55,7 +55,7 @@ using var fakeClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPer
     Timeout = TimeSpan.FromSeconds(120),
 };
 await using var db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Database) { MaxPoolSize = 2, CommandTimeout = 60 }.ConnectionString);
-Task<PgSnapshot> Snapshot() => PgSnapshot.TakeAsync(db);
+async Task<(PgSnapshot Pg, CpuSnapshot Cpu)> Snapshot() => (await PgSnapshot.TakeAsync(db), CpuSnapshot.Take(options.CpuTrees));
 
 var botId = await ApiSetup.CreateBotWithDefaultFlowAsync(api, phoneNumberId, accessToken, runTag, options.KeywordTriggers);
 var loadBefore = LoadAverage();
@@ -83,11 +83,14 @@ var floorBodies = Enumerable.Range(0, 20_000)
     .Select(i => SignedWebhook.NewCustomer(phoneNumberId, "19" + i.ToString("D13", CultureInfo.InvariantCulture), "wamid.FLOOR" + runTag + "_" + i, options.AppSecret))
     .ToArray();
 (long Ok, long Errors, double Seconds, double[] LatenciesMs)? floorMax = null;
+CpuDelta? floorCpu = null;
 if (options.FloorMaxSeconds > 0)
 {
     Console.WriteLine(Invariant($"[{DateTime.UtcNow:HH:mm:ss}] floor: closed loop, {options.FloorConnections} connections, 2 s warm-up + {options.FloorMaxSeconds} s"));
     await driver.MaximumAsync(floorUrl, floorBodies, options.FloorConnections, 2);
+    var cpuBefore = CpuSnapshot.Take(options.CpuTrees);
     floorMax = await driver.MaximumAsync(floorUrl, floorBodies, options.FloorConnections, options.FloorMaxSeconds);
+    floorCpu = CpuDelta.Between(cpuBefore, CpuSnapshot.Take(options.CpuTrees));
 }
 
 var floorAtRate = new Dictionary<double, (Percentiles Ack, int Errors)>();
@@ -106,7 +109,9 @@ Console.WriteLine(Invariant($"[{DateTime.UtcNow:HH:mm:ss}] idle baseline: {2 * o
 await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
 var idleStart = await Snapshot();
 await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, options.SettleSeconds)));
-var idle = PgDelta.Between(idleStart, await Snapshot());
+var idleEnd = await Snapshot();
+var idle = PgDelta.Between(idleStart.Pg, idleEnd.Pg);
+var idleCpu = CpuDelta.Between(idleStart.Cpu, idleEnd.Cpu);
 
 // ---- The phases ----
 var results = new List<PhaseResult>();
@@ -121,7 +126,7 @@ foreach (var rate in options.Rates)
 
 var loadAfter = LoadAverage();
 Console.WriteLine(Report.Summary(new Report.Inputs(
-    options, floorMax, floorAtRate, idle, results, watcher, loadBefore, loadAfter)));
+    options, floorMax, floorCpu, floorAtRate, idle, idleCpu, results, watcher, loadBefore, loadAfter)));
 return results.All(r => r.Replied > 0) ? 0 : 1;
 
 static string Invariant(FormattableString text) => FormattableString.Invariant(text);

@@ -9,8 +9,10 @@ internal static class Report
     public sealed record Inputs(
         BenchOptions Options,
         (long Ok, long Errors, double Seconds, double[] LatenciesMs)? FloorMax,
+        CpuDelta? FloorCpu,
         IReadOnlyDictionary<double, (Percentiles Ack, int Errors)> FloorAtRate,
         PgDelta Idle,
+        CpuDelta IdleCpu,
         IReadOnlyList<PhaseResult> Phases,
         ReplyWatcher Watcher,
         string LoadBefore,
@@ -69,6 +71,8 @@ internal static class Report
             }
         }
 
+        CpuLines(x, floorRps, Line);
+
         var failures = x.Watcher.SendFailures.Count == 0 ? "none"
             : string.Join(", ", x.Watcher.SendFailures.OrderBy(f => f.Key).Select(f => FormattableString.Invariant($"code {f.Key} x{f.Value}")));
         Line($"sends the fake refused: {failures}; duplicate replies {x.Watcher.DuplicateReplies}; replies to unknown customers {x.Watcher.UnknownReplies}; possibly missed polls {x.Watcher.PossiblyMissed}");
@@ -79,6 +83,39 @@ internal static class Report
 
         text.AppendLine("```");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// CPU per floor request and per conversation by process tree, the idle system's rate subtracted, and what that
+    /// CPU alone allows: at C CPU-seconds per conversation the machine's cores hold at most cores / C conversations a
+    /// second, so the ratio to the floor's measured maximum can be at most that over the floor's rate; the benchmark's
+    /// own share (load generator, fake Graph API, status webhooks) bounds it even for a system that cost nothing.
+    /// </summary>
+    private static void CpuLines(Inputs x, double? floorRps, Action<FormattableString> line)
+    {
+        var names = x.IdleCpu.Cpu.Keys.ToList();
+        double PerUnit(CpuDelta d, string name, double units) =>
+            Math.Max(0, d.Cpu[name] - (x.IdleCpu.Cpu[name] / Math.Max(1, x.IdleCpu.Seconds) * d.Seconds)) / units * 1000;
+        line($"");
+        line($"CPU ms per floor request / per conversation (status webhooks included, the idle rate subtracted; bench = load generator + fake Graph API):");
+        line($"{"",22} | {string.Join(" | ", names.Select(n => $"{n,8}"))} | {"total",8}");
+        if (x.FloorCpu is { } floor && x.FloorMax is { } max && max.Ok > 0)
+        {
+            line($"{"floor, per request",22} | {string.Join(" | ", names.Select(n => $"{PerUnit(floor, n, max.Ok),8:0.000}"))} | {names.Sum(n => PerUnit(floor, n, max.Ok)),8:0.000}");
+        }
+
+        foreach (var p in x.Phases.Where(p => p.Cpu is not null && p.Conversations > 0))
+        {
+            var total = names.Sum(n => PerUnit(p.Cpu!, n, p.Conversations));
+            var bench = names.Contains("bench") ? PerUnit(p.Cpu!, "bench", p.Conversations) : 0;
+            line($"{$"{p.Rate}/s, per conversation",22} | {string.Join(" | ", names.Select(n => $"{PerUnit(p.Cpu!, n, p.Conversations),8:0.000}"))} | {total,8:0.000}");
+            if (floorRps is > 0 && total > 0)
+            {
+                var most = Environment.ProcessorCount / total * 1000;
+                var benchMost = bench > 0 ? Environment.ProcessorCount / bench * 1000 : double.PositiveInfinity;
+                line($"{"",22}   this CPU allows at most {most:N0} conversations/s on {Environment.ProcessorCount} cores = {most / floorRps.Value:0.00}x the floor; the benchmark's own share alone, {benchMost / floorRps.Value:0.00}x");
+            }
+        }
     }
 
     /// <summary>Transactions and rows written per conversation in a phase, net of the idle system's rate over the same window.</summary>

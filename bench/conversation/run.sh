@@ -167,6 +167,7 @@ cb_run_in "$BENCH_DIR" dotnet ConversationBench.dll --api "http://127.0.0.1:$API
     --rates "$RATES" --seconds "$PHASE_SECONDS" --floor-max-seconds "$FLOOR_MAX_SECONDS" \
     --warmup-rate "$WARMUP_RATE" --warmup-seconds "$WARMUP_SECONDS" --drain-seconds "$DRAIN_SECONDS" --settle-seconds "$SETTLE_SECONDS" \
     --keyword-triggers "$KEYWORD_TRIGGERS" \
+    --cpu-pids "api=$API_PID silo=$(IFS=,; echo "${SILO_PIDS[*]}") floor=$FLOOR_PID postgres=$(head -n 1 "$PG_DATA/postmaster.pid") redis=$(cb_redis_pid "$REDIS_DIR" || true)" \
     > >(tee "$LOG_DIR/bench.out") 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { show_log "$LOG_DIR/silo.log"; show_log "$LOG_DIR/api.log"; cb_die "ConversationBench failed (exit $rc)"; }
 if [ "$PG_STATEMENTS" = 1 ]; then

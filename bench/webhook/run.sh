@@ -215,21 +215,32 @@ run_rate() {  # run_rate <name> <url> <bodies>
         >"$WORK/$1.out" 2>&1 || { cat "$WORK/$1.out" >&2; cb_die "rate driver failed ($1)"; }
 }
 field() { grep '^RESULT' "$WORK/$1.out" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# cpu_snap <name> [--settle] — CPU ticks so far of each process tree (and of the machine) into $WORK/<name>.cpu; a run's
+# CPU is the difference of the snapshots before it and after it, the latter once the system fell quiet, so what the run
+# left to do (the outlet's subscribers catching up) is counted in it; the report divides it by the run's requests.
+cpu_snap() {
+    python3 "$HERE/cpu_snapshot.py" ${2:-} api="$API_PID" silo="$(IFS=,; echo "${SILO_PIDS[*]}")" floor="$FLOOR_PID" fake="$FAKE_PID" \
+        postgres="$(head -n 1 "$PG_DATA/postmaster.pid")" redis="$(cb_redis_pid "$REDIS_DIR" || true)" driver="-$$" >"$WORK/$1.cpu"
+}
+measured() {  # measured <name> <run_wrk|run_rate> <args...> — the run, between two CPU snapshots
+    local name="$1" run="$2"; shift 2
+    cpu_snap "$name-before"; "$run" "$name" "$@"; cpu_snap "$name-after" --settle
+}
 
 cb_log "floor: warm-up ${WARMUP}s, then ${DURATION}s at $CONNECTIONS connections"
 run_wrk floor-warm /floor "$WORK/warm.tsv" "$FLOOR_PORT" "$WARMUP"
-run_wrk floor-max /floor "$WORK/max.tsv" "$FLOOR_PORT" "$DURATION"
+measured floor-max run_wrk /floor "$WORK/max.tsv" "$FLOOR_PORT" "$DURATION"
 sleep 2
 cb_log "webhook: warm-up ${WARMUP}s, then ${DURATION}s at $CONNECTIONS connections"
 run_wrk webhook-warm /whatsapp/webhook "$WORK/warm.tsv" "$API_PORT" "$WARMUP"
 sleep 2
-run_wrk webhook-max /whatsapp/webhook "$WORK/max.tsv" "$API_PORT" "$DURATION"
+measured webhook-max run_wrk /whatsapp/webhook "$WORK/max.tsv" "$API_PORT" "$DURATION"
 sleep 3
 cb_log "floor: fixed rate $RATE/s for ${RATE_SECONDS}s"
-run_rate floor-rate "http://127.0.0.1:$FLOOR_PORT/floor" "$WORK/rate-floor.tsv"
+measured floor-rate run_rate "http://127.0.0.1:$FLOOR_PORT/floor" "$WORK/rate-floor.tsv"
 sleep 2
 cb_log "webhook: fixed rate $RATE/s for ${RATE_SECONDS}s"
-run_rate webhook-rate "$API/whatsapp/webhook" "$WORK/rate.tsv"
+measured webhook-rate run_rate "$API/whatsapp/webhook" "$WORK/rate.tsv"
 
 if [ "${ANALYTICS_AB:-0}" = 1 ]; then
     # The same silo build with its analytics switched off (no aggregation reminders; AnalyticsOptions.Enabled).
@@ -258,9 +269,9 @@ stored=$(cb_pg_psql "$PG_DATA" "$PG_PORT" -d chatboost -At -c "SELECT count(*) F
 
 # ------------------------------------------------------------------ report ----
 python3 - "$WORK" "$CONNECTIONS" "$DURATION" "$RATE" "$RATE_SECONDS" "$BODIES" "$WEBHOOK_PROBE" "$stored" \
-    "$LOAD_BEFORE" "$LOAD_AFTER" "$CORES" <<'PY'
-import sys
-work, conns, dur, rate, rate_s, bodies, probe, stored, load_before, load_after, cores = sys.argv[1:12]
+    "$LOAD_BEFORE" "$LOAD_AFTER" "$CORES" "$rate_n" <<'PY'
+import json, sys
+work, conns, dur, rate, rate_s, bodies, probe, stored, load_before, load_after, cores, rate_n = sys.argv[1:13]
 def res(name):
     for line in open(f"{work}/{name}.out"):
         if line.startswith("RESULT"):
@@ -288,6 +299,22 @@ for name in ("floor-rate", "webhook-rate"):
     detail = [l.strip() for l in open(f"{work}/{name}.out") if l.startswith("  ok ")]
     if detail:
         print(f"{name}: {detail[0]}")
+def cpu(name):
+    """CPU ms per process tree between the run's two snapshots, and how long after the run the system fell quiet."""
+    b, a = (json.load(open(f"{work}/{name}-{when}.cpu")) for when in ("before", "after"))
+    ms = 1000.0 / a["hz"]
+    d = {k: (a[k] - b[k]) * ms for k in a if k not in ("hz", "machine_total", "settle_s")}
+    d["total"] = sum(v for k, v in d.items() if k != "machine_busy")
+    return d, a["settle_s"]
+print()
+print("CPU per request, microseconds (driver = wrk or the rate driver; the machine's own count, sampled, for information)")
+runs = [("floor-max", ok_rps(f) * f["duration_s"]), ("webhook-max", ok_rps(w) * w["duration_s"]),
+        ("floor-rate", int(rate_n)), ("webhook-rate", int(rate_n))]
+costs = [(name, n) + cpu(name) for name, n in runs]
+print(f"{'':14}" + "".join(f"{name:>14}" for name, *_ in costs))
+for part in ("api", "silo", "floor", "postgres", "redis", "fake", "driver", "total", "machine_busy"):
+    print(f"{part:14}" + "".join(f"{d[part] * 1000 / n:>14.0f}" for _, n, d, _ in costs))
+print(f"{'quiet after s':14}" + "".join(f"{settle:>14}" for _, _, _, settle in costs))
 import os
 if os.path.exists(f"{work}/webhook-off-rate.out"):
     wo, wro = res("webhook-off-max"), res("webhook-off-rate")
