@@ -48,6 +48,9 @@ public sealed class OutboundSender(
 
     private const int MaxSlotRetakes = 3;
 
+    /// <summary>How soon a send whose row was found missing or still queued after a failed move is tried again.</summary>
+    internal static readonly TimeSpan LostMoveRetry = TimeSpan.FromSeconds(1);
+
     private readonly OutboxStore _outbox = new(database, writer);
 
     /// <summary>The deadline of a flow send's pacing slot: now + <see cref="OutboundOptions.FlowSlotWait"/>.</summary>
@@ -274,13 +277,24 @@ public sealed class OutboundSender(
             row.ErrorMessage ?? "", null, retryable: row.ErrorTitle is OutboxStore.AbandonedTitle or "Cancelled"),
     };
 
-    /// <summary>A conditional UPDATE found the row moved by someone else: answer from what it is now.</summary>
+    /// <summary>
+    /// A conditional UPDATE found the row elsewhere: answer from what it is now. A row that is missing or still queued was
+    /// never attempted by anyone (every attempt is recorded <c>sending</c> first), so it is not in doubt: the caller is told
+    /// to try again shortly, and a flow step does (its retry records the row anew). Only a row that is or was
+    /// <c>sending</c> can answer "in doubt", so an execution never goes on past a send that has no row of its own.
+    /// </summary>
     private async Task<OutboundResult> ReadBackAsync(OutboundSend send, CancellationToken cancellationToken)
     {
         var row = await _outbox.ReadAsync(send.ClientMessageId, send.BotId, cancellationToken).ConfigureAwait(false);
-        return row is null || row.State == OutboxState.Queued
-            ? new OutboundResult.InDoubt(send.ClientMessageId, ConcurrentReason)
-            : FromRow(send.ClientMessageId, row);
+        if (OutboxStateMachine.OnStart(row?.State ?? OutboxState.Absent) == OutboxStartAction.Attempt)
+        {
+            logger.LogWarning("Send {ClientMessageId} of bot {BotId}: its row was {State} when it was to be marked sending; not attempted, tried again",
+                send.ClientMessageId, send.BotId, row is null ? "missing" : "still queued");
+            metrics.SendFinished(SendOutcomes.Throttled);
+            return new OutboundResult.Throttled(send.ClientMessageId, time.GetUtcNow() + LostMoveRetry);
+        }
+
+        return FromRow(send.ClientMessageId, row!);
     }
 
     /// <summary>
