@@ -36,9 +36,9 @@ internal sealed record CpuSnapshot(DateTimeOffset At, IReadOnlyDictionary<string
 
                 processes[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // ended while we looked
+                // ended while we looked, or not ours to read
             }
         }
 
