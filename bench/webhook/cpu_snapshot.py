@@ -57,11 +57,10 @@ def tree_ticks(root, procs, skip=frozenset()):
     return total
 
 
-def machine_ticks():
+def machine_busy_ticks():
     with open("/proc/stat") as f:
-        values = [int(v) for v in f.readline().split()[1:8]]
-    user, nice, system, idle, iowait, irq, softirq = values
-    return user + nice + system + irq + softirq, sum(values)
+        user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in f.readline().split()[1:8])
+    return user + nice + system + irq + softirq
 
 
 def take(trees):
@@ -83,7 +82,7 @@ def main(args):
             break
     if settle:
         snapshot["settle_s"] = round(time.monotonic() - started)
-    snapshot["machine_busy"], snapshot["machine_total"] = machine_ticks()
+    snapshot["machine_busy"] = machine_busy_ticks()
     snapshot["hz"] = hz
     print(json.dumps(snapshot))
 

@@ -303,7 +303,7 @@ def cpu(name):
     """CPU ms per process tree between the run's two snapshots, and how long after the run the system fell quiet."""
     b, a = (json.load(open(f"{work}/{name}-{when}.cpu")) for when in ("before", "after"))
     ms = 1000.0 / a["hz"]
-    d = {k: (a[k] - b[k]) * ms for k in a if k not in ("hz", "machine_total", "settle_s")}
+    d = {k: (a[k] - b[k]) * ms for k in a if k not in ("hz", "settle_s")}
     d["total"] = sum(v for k, v in d.items() if k != "machine_busy")
     return d, a["settle_s"]
 print()

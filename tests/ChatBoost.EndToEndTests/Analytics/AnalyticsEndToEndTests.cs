@@ -236,13 +236,5 @@ public sealed class AnalyticsEndToEndTests : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {what}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Eventually.UntilAsync(condition, what, TimeSpan.FromMinutes(3));
 }

@@ -105,13 +105,6 @@ public class ConversationCoreTests(FlowEngineFixture fixture)
     private async Task<int> HeldAsync() =>
         JsonNode.Parse(await fixture.Fake.GetStringAsync(new Uri("/_fake/held-sends", UriKind.Relative)))!["held"]!.GetValue<int>();
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"{what} did not happen within {Deadline.TotalSeconds} s");
-            await Task.Delay(100);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.UntilAsync(condition, what, Deadline, TimeSpan.FromMilliseconds(100));
 }

@@ -51,14 +51,6 @@ public sealed class HeldSendCrashTests : IAsyncLifetime
         Assert.Equal(1, requests);
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"{what} did not happen within 3 minutes");
-            await Task.Delay(250);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, string what) => Eventually.UntilAsync(condition, what, TimeSpan.FromMinutes(3));
 }
 
